@@ -1,0 +1,60 @@
+/**
+ * Stores one uploaded file: streams the bytes to R2 under a key Sluice chooses (never the client's
+ * name), measures them on the way, and records the file in the D1 listing. An empty body or one over
+ * the size limit leaves nothing behind.
+ */
+import { ApiError } from "../errors";
+import { newFileId } from "../ids";
+import { sniff } from "../pipeline/sniff";
+import { insertFiles, type FileRecord } from "../storage/files-repo";
+import { fileSourceKey } from "../storage/r2-layout";
+import { BodyTooLargeError, putStream } from "../storage/r2-upload";
+import { recordedContentType } from "./content-type";
+
+export interface UploadInput {
+  tenantId: string;
+  name: string;
+  declaredType: string | null;
+  body: ReadableStream<Uint8Array>;
+  maxBytes: number;
+}
+
+export async function storeUpload(env: Env, input: UploadInput): Promise<FileRecord> {
+  const id = newFileId();
+  const key = fileSourceKey(input.tenantId, id);
+  let stored;
+  try {
+    stored = await putStream(env.FILES, key, input.body, {
+      maxBytes: input.maxBytes,
+      customMetadata: { tenantId: input.tenantId, fileId: id },
+    });
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      throw new ApiError("payload_too_large", `files can be at most ${input.maxBytes} bytes`, {
+        limit: input.maxBytes,
+      });
+    }
+    throw error;
+  }
+  if (stored.size === 0) {
+    await env.FILES.delete(key);
+    throw new ApiError("empty_body", "the file is empty (0 bytes)");
+  }
+  const file: FileRecord = {
+    tenantId: input.tenantId,
+    id,
+    name: input.name,
+    size: stored.size,
+    contentType: recordedContentType(sniff(stored.head), input.declaredType),
+    sha256: stored.sha256,
+    r2Key: key,
+    createdAt: Date.now(),
+  };
+  try {
+    await insertFiles(env.DB, [file]);
+  } catch (error) {
+    await env.FILES.delete(key);
+    throw error;
+  }
+  return file;
+}

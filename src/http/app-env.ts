@@ -1,0 +1,10 @@
+/** The Hono environment of the API: the Worker's bindings plus what middleware puts on the context. */
+import type { RequestIdVariables } from "hono/request-id";
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: RequestIdVariables & {
+    /** The tenant the request's API key belongs to (set by the auth middleware). */
+    tenantId: string;
+  };
+}

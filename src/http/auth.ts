@@ -1,0 +1,37 @@
+/**
+ * API key authentication. `Authorization: Bearer <key>` identifies the tenant: the local development
+ * key (DEV_API_KEY, set only in `.dev.vars`) maps to the `dev` tenant; every other key is looked up by
+ * its SHA-256 in D1. Missing, malformed, unknown and revoked keys all get the same 401.
+ */
+import { createMiddleware } from "hono/factory";
+import { getConfig } from "../config";
+import { ApiError } from "../errors";
+import { sha256Hex, tenantForKey } from "../storage/api-keys-repo";
+import type { AppEnv } from "./app-env";
+
+export const DEV_TENANT_ID = "dev";
+
+const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]{16,256})$/;
+
+const unauthorized = (detail: string) =>
+  new ApiError("unauthorized", detail, {}, { "WWW-Authenticate": 'Bearer realm="sluice"' });
+
+/** Compares two secrets in time independent of where they differ (by comparing their digests). */
+async function sameSecret(a: string, b: string): Promise<boolean> {
+  const [left, right] = await Promise.all([sha256Hex(a), sha256Hex(b)]);
+  const encoder = new TextEncoder();
+  return crypto.subtle.timingSafeEqual(encoder.encode(left), encoder.encode(right));
+}
+
+export const requireApiKey = createMiddleware<AppEnv>(async (c, next) => {
+  const header = c.req.header("Authorization");
+  if (!header) throw unauthorized("send your API key as `Authorization: Bearer <key>`");
+  const key = BEARER.exec(header)?.[1];
+  if (!key) throw unauthorized("the Authorization header must be `Bearer <key>`");
+  const devKey = getConfig(c.env).DEV_API_KEY;
+  const tenantId =
+    devKey && (await sameSecret(key, devKey)) ? DEV_TENANT_ID : await tenantForKey(c.env.DB, key);
+  if (!tenantId) throw unauthorized("the API key is not valid");
+  c.set("tenantId", tenantId);
+  await next();
+});

@@ -1,0 +1,128 @@
+/**
+ * Creating a job: check the files exist for this tenant (one D1 query whatever the file count), honour
+ * the Idempotency-Key, and hand the job to its Durable Object, which records it and dispatches its
+ * tasks. The job id is fixed before anything is created, so a retried request re-creates exactly the
+ * same job instead of a second one.
+ */
+import { ApiError } from "../errors";
+import { newJobId } from "../ids";
+import { DEFAULT_JOB_OPTIONS, type JobOptions } from "../pipeline/options";
+import { isStageAvailable } from "../pipeline/registry";
+import type { CreateJobRequest } from "../schemas/jobs";
+import { sha256Hex } from "../storage/api-keys-repo";
+import { getFilesByIds } from "../storage/files-repo";
+import {
+  completeIdempotencyKey,
+  releaseIdempotencyKey,
+  reserveIdempotencyKey,
+} from "../storage/idempotency-repo";
+import { canonicalJson } from "../util/canonical-json";
+import { jobStub } from "./job-client";
+import type { JobView } from "./job-view";
+
+export interface CreatedJob {
+  job: JobView;
+  /** True when an earlier request with the same Idempotency-Key created this job. */
+  replayed: boolean;
+}
+
+export async function createJob(
+  env: Env,
+  tenantId: string,
+  request: CreateJobRequest,
+  idempotencyKey: string | undefined,
+): Promise<CreatedJob> {
+  const unavailable = request.stages.filter((stage) => !isStageAvailable(stage));
+  if (unavailable.length > 0) {
+    throw new ApiError(
+      "invalid_stages",
+      `stage(s) not available on this deployment: ${unavailable.join(", ")}`,
+    );
+  }
+  const options = request.options ?? DEFAULT_JOB_OPTIONS;
+  const requestHash = await sha256Hex(
+    canonicalJson({ files: request.files, stages: request.stages, options }),
+  );
+
+  let jobId = newJobId();
+  if (idempotencyKey !== undefined) {
+    const reservation = await reserveIdempotencyKey(
+      env.DB,
+      tenantId,
+      idempotencyKey,
+      requestHash,
+      jobId,
+      Date.now(),
+    );
+    if (reservation.kind === "mismatch") {
+      throw new ApiError(
+        "idempotency_key_reused",
+        "this Idempotency-Key was used with a different request body",
+      );
+    }
+    if (reservation.kind === "in_flight") {
+      throw new ApiError(
+        "idempotency_key_in_use",
+        "a request with this Idempotency-Key is still being processed",
+        {},
+        {
+          "Retry-After": "1",
+        },
+      );
+    }
+    if (reservation.kind === "replay") {
+      const job = await jobStub(env, tenantId, reservation.jobId).get();
+      if (job) return { job, replayed: true };
+      // The key was recorded as done but the job is gone (should not happen): create it again.
+    }
+    jobId = reservation.jobId;
+  }
+
+  try {
+    const job = await createWithFiles(env, tenantId, jobId, request, options, requestHash);
+    if (idempotencyKey !== undefined)
+      await completeIdempotencyKey(env.DB, tenantId, idempotencyKey, Date.now());
+    return { job, replayed: false };
+  } catch (error) {
+    // A refused request frees its key so a corrected request can use it; other failures keep the
+    // reservation, which goes stale and lets a retry finish the same job.
+    if (idempotencyKey !== undefined && error instanceof ApiError) {
+      await releaseIdempotencyKey(env.DB, tenantId, idempotencyKey);
+    }
+    throw error;
+  }
+}
+
+async function createWithFiles(
+  env: Env,
+  tenantId: string,
+  jobId: string,
+  request: CreateJobRequest,
+  options: JobOptions,
+  requestHash: string,
+): Promise<JobView> {
+  const found = await getFilesByIds(env.DB, tenantId, request.files);
+  const byId = new Map(found.map((file) => [file.id, file]));
+  const missing = request.files.filter((id) => !byId.has(id));
+  if (missing.length > 0) {
+    const shown = missing.slice(0, 10).join(", ");
+    const more = missing.length > 10 ? ` and ${missing.length - 10} more` : "";
+    throw new ApiError("unknown_file", `no such file: ${shown}${more}`, { files: missing.slice(0, 100) });
+  }
+  const result = await jobStub(env, tenantId, jobId).create({
+    tenantId,
+    jobId,
+    stages: request.stages,
+    options,
+    requestHash,
+    files: request.files.map((id) => {
+      const file = byId.get(id);
+      if (!file) throw new Error(`file ${id} vanished`);
+      return { fileId: file.id, name: file.name, size: file.size, contentType: file.contentType };
+    }),
+  });
+  if (result.kind === "conflict") {
+    throw new ApiError("conflict", "a different job already exists under this id");
+  }
+  return result.job;
+}

@@ -1,0 +1,24 @@
+/**
+ * How the Worker reaches a job's Durable Object. The object's name carries the tenant, so a job id
+ * presented by another tenant addresses a different (empty) object and is answered as not found.
+ */
+import type { JobDurableObject } from "./job-do";
+
+type RpcMethods =
+  "create" | "get" | "events" | "cancel" | "retry" | "output" | "claim" | "report" | "deadLetter";
+
+/**
+ * The Job DO's RPC surface as callers see it: the class's own method signatures, each returning a
+ * promise. (Typed from the class rather than through `DurableObjectStub<…>`, whose generic
+ * serialisability checks do not terminate on the recursive JSON types of job results.)
+ */
+export type JobApi = {
+  [K in RpcMethods]: (
+    ...args: Parameters<JobDurableObject[K]>
+  ) => Promise<Awaited<ReturnType<JobDurableObject[K]>>>;
+};
+
+export function jobStub(env: Env, tenantId: string, jobId: string): JobApi {
+  const stub: unknown = env.JOBS.get(env.JOBS.idFromName(`${tenantId}:${jobId}`));
+  return stub as JobApi;
+}

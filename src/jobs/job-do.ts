@@ -1,0 +1,198 @@
+/**
+ * The Job Durable Object: one per job, the single source of truth for its state. It exposes RPC
+ * methods to the API (create, get, events, cancel, retry, output lookup) and to the queue consumers
+ * (claim, report, deadLetter). Each call changes state in one SQLite transaction through the state
+ * machine, then delivers the outbox; the alarm re-delivers what failed and re-drives lost work.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { getConfig } from "../config";
+import type {
+  ClaimResult,
+  CreateJobInput,
+  CreateJobResult,
+  FileReport,
+  OutputRecord,
+  ReportResult,
+} from "./contracts";
+import { JobMachine, type MachineSettings } from "./job-machine";
+import { hasSchema, migrate } from "./job-schema";
+import { JobStore } from "./job-store";
+import { eventObject, jobView, type JobView } from "./job-view";
+import { deliverOutbox } from "./outbox";
+import { TERMINAL_JOB_STATUSES } from "./types";
+import type { EventObject } from "../schemas/jobs";
+import type { StageName } from "../pipeline/stage-names";
+
+export const DEFAULT_FILES_PAGE = 100;
+
+export interface EventsPage {
+  events: EventObject[];
+  ended: boolean;
+}
+
+export class JobDurableObject extends DurableObject<Env> {
+  private readonly store: JobStore;
+  private readonly settings: MachineSettings;
+  private exists = false;
+  private delivering: Promise<void> = Promise.resolve();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = new JobStore(ctx.storage.sql);
+    const config = getConfig(env);
+    this.settings = {
+      leaseMs: config.LEASE_MS,
+      redriveAfterMs: config.REDRIVE_AFTER_MS,
+      maxAttempts: config.MAX_ATTEMPTS,
+      projectionDebounceMs: config.PROJECTION_DEBOUNCE_MS,
+    };
+    void ctx.blockConcurrencyWhile(async () => {
+      // An object that was never created stays empty: probing an unknown id writes nothing.
+      this.exists = hasSchema(ctx.storage.sql);
+      if (this.exists) migrate(ctx.storage.sql);
+      await Promise.resolve();
+    });
+  }
+
+  // ---- API ------------------------------------------------------------------------------------
+
+  async create(input: CreateJobInput): Promise<CreateJobResult> {
+    const outcome = this.transaction(() => {
+      if (!this.exists) {
+        migrate(this.ctx.storage.sql);
+        this.exists = true;
+      }
+      return this.machine().create(input, Date.now());
+    });
+    if (outcome === "conflict") return { kind: "conflict" };
+    await this.afterChange();
+    return { kind: outcome, job: this.view(0, DEFAULT_FILES_PAGE) };
+  }
+
+  async get(afterPosition = 0, filesLimit = DEFAULT_FILES_PAGE): Promise<JobView | null> {
+    if (!this.exists) return null;
+    await this.ensureAlarm();
+    return this.view(afterPosition, filesLimit);
+  }
+
+  events(afterSeq: number, limit: number): EventsPage | null {
+    const job = this.exists ? this.store.job() : null;
+    if (!job) return null;
+    const rows = this.store.events(afterSeq, limit + 1);
+    const events = rows.slice(0, limit).map((row) => eventObject(job.id, row));
+    return { events, ended: rows.length <= limit && TERMINAL_JOB_STATUSES.has(job.status) };
+  }
+
+  async cancel(): Promise<{ outcome: "cancelled" | "terminal"; job: JobView } | null> {
+    if (!this.exists) return null;
+    const outcome = this.transaction(() => this.machine().cancel(Date.now()));
+    await this.afterChange();
+    return { outcome, job: this.view(0, DEFAULT_FILES_PAGE) };
+  }
+
+  async retry(): Promise<{ outcome: "retried" | "running" | "nothing"; job: JobView } | null> {
+    if (!this.exists) return null;
+    const outcome = this.transaction(() => this.machine().retry(Date.now()));
+    await this.afterChange();
+    return { outcome, job: this.view(0, DEFAULT_FILES_PAGE) };
+  }
+
+  /** Which stage wrote a completed output of a file, for serving it (null when there is none). */
+  output(fileId: string, name: string): { stage: StageName; output: OutputRecord } | null {
+    if (!this.exists) return null;
+    for (const task of this.store.tasksOf(fileId)) {
+      if (task.status !== "completed" || task.outputs === null) continue;
+      const output = (JSON.parse(task.outputs) as OutputRecord[]).find(
+        (candidate) => candidate.name === name,
+      );
+      if (output) return { stage: task.stage, output };
+    }
+    return null;
+  }
+
+  // ---- queue consumers ------------------------------------------------------------------------
+
+  async claim(fileIds: string[], leaseMs?: number): Promise<ClaimResult[]> {
+    if (!this.exists) return fileIds.map((fileId) => ({ outcome: "skip", fileId, reason: "no_job" }));
+    const results = this.transaction(() =>
+      this.machine().claim(fileIds, Date.now(), leaseMs ?? this.settings.leaseMs),
+    );
+    await this.afterChange();
+    return results;
+  }
+
+  async report(reports: FileReport[]): Promise<ReportResult[]> {
+    if (!this.exists) return reports.map(({ fileId }) => ({ fileId, accepted: false, reason: "no_job" }));
+    const results = this.transaction(() => this.machine().report(reports, Date.now()));
+    await this.afterChange();
+    return results;
+  }
+
+  async deadLetter(fileId: string): Promise<boolean> {
+    if (!this.exists) return false;
+    const changed = this.transaction(() => this.machine().deadLetter(fileId, Date.now()));
+    await this.afterChange();
+    return changed;
+  }
+
+  // ---- alarm ----------------------------------------------------------------------------------
+
+  override async alarm(): Promise<void> {
+    if (!this.exists) return;
+    this.transaction(() => {
+      this.machine().sweep(Date.now());
+    });
+    await this.afterChange();
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  private machine(): JobMachine {
+    return new JobMachine(this.store, this.settings);
+  }
+
+  private transaction<T>(fn: () => T): T {
+    return this.ctx.storage.transactionSync(fn);
+  }
+
+  private view(afterPosition: number, filesLimit: number): JobView {
+    const job = this.store.job();
+    if (!job) throw new Error("job does not exist");
+    return jobView(job, this.store, afterPosition, filesLimit);
+  }
+
+  /** Delivers the outbox (one delivery at a time per object) and sets the alarm for what remains. */
+  private async afterChange(): Promise<void> {
+    const run = this.delivering.then(() =>
+      deliverOutbox(this.store, { tasks: this.env.TASKS, db: this.env.DB }, (fn) => this.transaction(fn)),
+    );
+    this.delivering = run.catch(() => undefined);
+    await run;
+    await this.scheduleAlarm();
+  }
+
+  private async scheduleAlarm(): Promise<void> {
+    const job = this.store.job();
+    if (!job) return;
+    const now = Date.now();
+    let next = this.store.nextDeadline(this.settings.redriveAfterMs);
+    // A job that is still running always has an alarm: it is what re-drives lost work.
+    if (!TERMINAL_JOB_STATUSES.has(job.status))
+      next = Math.min(next ?? Infinity, now + this.settings.redriveAfterMs);
+    const current = await this.ctx.storage.getAlarm();
+    if (next === null) {
+      if (current !== null) await this.ctx.storage.deleteAlarm();
+      return;
+    }
+    const at = Math.max(next, now);
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+  }
+
+  /** Re-arms a running job whose alarm went missing (e.g. it came due while the server was down). */
+  private async ensureAlarm(): Promise<void> {
+    const job = this.store.job();
+    if (job && !TERMINAL_JOB_STATUSES.has(job.status) && (await this.ctx.storage.getAlarm()) === null) {
+      await this.scheduleAlarm();
+    }
+  }
+}

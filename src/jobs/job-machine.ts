@@ -1,0 +1,485 @@
+/**
+ * The job state machine. Every change to a job goes through one of these methods, inside one SQLite
+ * transaction of the Job DO, and records in the same transaction the events it implies and the side
+ * effects to deliver (outbox). Nothing here does I/O beyond the DO's own storage.
+ *
+ * Leases: a consumer claims a file and gets a fencing token; its report is accepted only while the
+ * file is still leased to that token. A repeated report or a report of a task that is no longer
+ * running changes nothing, so at-least-once delivery never produces a second result or event.
+ */
+import { STAGE_DEPENDENCIES, type StageName } from "../pipeline/stage-names";
+import type {
+  ClaimResult,
+  CreateJobInput,
+  FileReport,
+  ReportResult,
+  StageProblem,
+  TaskReport,
+} from "./contracts";
+import type { FileRow, JobRow, JobStore, TaskRow } from "./job-store";
+import { jobOptions, jobStages, taskResult } from "./job-view";
+import { TERMINAL_JOB_STATUSES, TERMINAL_TASK_STATUSES, type JobStatus } from "./types";
+
+export interface MachineSettings {
+  leaseMs: number;
+  redriveAfterMs: number;
+  maxAttempts: number;
+  projectionDebounceMs: number;
+}
+
+export type EventData = Record<string, unknown>;
+
+const isTerminalTask = (task: TaskRow): boolean => TERMINAL_TASK_STATUSES.has(task.status);
+
+export class JobMachine {
+  constructor(
+    private readonly store: JobStore,
+    private readonly settings: MachineSettings,
+  ) {}
+
+  // ---- creation -------------------------------------------------------------------------------
+
+  /** Creates the job, or recognises the same creation repeated (same request hash). */
+  create(input: CreateJobInput, now: number): "created" | "existing" | "conflict" {
+    const existing = this.store.job();
+    if (existing) return existing.request_hash === input.requestHash ? "existing" : "conflict";
+    this.store.insertJob({
+      id: input.jobId,
+      tenant_id: input.tenantId,
+      status: "pending",
+      stages: JSON.stringify(input.stages),
+      options: JSON.stringify(input.options),
+      request_hash: input.requestHash,
+      created_at: now,
+      updated_at: now,
+      started_at: null,
+      completed_at: null,
+      version: 1,
+      lease_counter: 0,
+    });
+    input.files.forEach((file, index) => {
+      this.store.insertFile({
+        file_id: file.fileId,
+        position: index + 1,
+        name: file.name,
+        size: file.size,
+        content_type: file.contentType,
+        status: "pending",
+        attempts: 0,
+        dispatches: 0,
+        lease_token: null,
+        lease_expires_at: null,
+        dispatched_at: null,
+        updated_at: now,
+      });
+      for (const stage of input.stages) this.store.insertTask(file.fileId, stage);
+      this.store.enqueue("dispatch", file.fileId, now);
+    });
+    this.event(now, "job.created", null, null, { files: input.files.length, stages: input.stages });
+    this.store.enqueue("projection", "", now);
+    return "created";
+  }
+
+  // ---- consumers ------------------------------------------------------------------------------
+
+  /** Leases each claimable file to the caller; says why for every file it does not hand out. */
+  claim(fileIds: readonly string[], now: number, leaseMs: number): ClaimResult[] {
+    const job = this.requireJob();
+    const statusBefore = job.status;
+    const results: ClaimResult[] = [];
+    let changed = false;
+    for (const fileId of fileIds) {
+      const file = this.store.file(fileId);
+      if (!file) {
+        results.push({ outcome: "skip", fileId, reason: "unknown_file" });
+        continue;
+      }
+      if (job.status === "cancelled" || file.status === "cancelled") {
+        results.push({ outcome: "skip", fileId, reason: "cancelled" });
+        continue;
+      }
+      if (file.status === "completed" || file.status === "failed") {
+        results.push({ outcome: "skip", fileId, reason: "done" });
+        continue;
+      }
+      if (file.status === "processing" && (file.lease_expires_at ?? 0) > now) {
+        results.push({ outcome: "skip", fileId, reason: "leased" });
+        continue;
+      }
+      changed = true;
+      if (file.attempts >= this.settings.maxAttempts) {
+        this.giveUp(job, file, now, `no attempt finished this file in ${file.attempts} tries`);
+        results.push({ outcome: "skip", fileId, reason: "done" });
+        continue;
+      }
+      results.push(this.lease(job, file, now, leaseMs));
+    }
+    if (changed) this.settle(now, statusBefore);
+    return results;
+  }
+
+  private lease(job: JobRow, file: FileRow, now: number, leaseMs: number): ClaimResult {
+    const token = job.lease_counter + 1;
+    job.lease_counter = token;
+    this.store.updateJob({ lease_counter: token });
+    if (job.status === "pending") {
+      job.status = "processing";
+      this.store.updateJob({ status: "processing", started_at: now });
+      this.event(now, "job.started", null, null, {});
+    }
+    const attempt = file.attempts + 1;
+    this.store.updateFile(file.file_id, {
+      status: "processing",
+      attempts: attempt,
+      lease_token: token,
+      lease_expires_at: now + leaseMs,
+      dispatched_at: null,
+      updated_at: now,
+    });
+    const tasks = this.orderedTasks(job, file.file_id);
+    const stages: StageName[] = [];
+    const previous: Record<string, ReturnType<typeof taskResult>> = {};
+    for (const task of tasks) {
+      if (task.status === "completed") {
+        previous[task.stage] = taskResult(task);
+        continue;
+      }
+      if (isTerminalTask(task)) continue;
+      stages.push(task.stage);
+      this.store.updateTask(file.file_id, task.stage, {
+        status: "started",
+        attempts: task.attempts + 1,
+        started_at: now,
+      });
+      if (task.status === "pending") {
+        this.event(now, "job.stage_started", file.file_id, task.stage, { attempt: task.attempts + 1 });
+      }
+    }
+    return {
+      outcome: "claimed",
+      fileId: file.file_id,
+      token,
+      attempt,
+      tenantId: job.tenant_id,
+      jobId: job.id,
+      file: { fileId: file.file_id, name: file.name, size: file.size, contentType: file.content_type },
+      stages,
+      previous: Object.fromEntries(Object.entries(previous).filter(([, value]) => value !== null)),
+      options: jobOptions(job),
+    };
+  }
+
+  /** Applies consumers' results; only reports carrying the file's current lease token count. */
+  report(reports: readonly FileReport[], now: number): ReportResult[] {
+    const job = this.requireJob();
+    const results: ReportResult[] = [];
+    let changed = false;
+    for (const report of reports) {
+      const file = this.store.file(report.fileId);
+      if (!file) {
+        results.push({ fileId: report.fileId, accepted: false, reason: "unknown_file" });
+        continue;
+      }
+      if (job.status === "cancelled" || file.status === "cancelled") {
+        results.push({ fileId: report.fileId, accepted: false, reason: "cancelled" });
+        continue;
+      }
+      if (file.status !== "processing" || file.lease_token !== report.token) {
+        results.push({ fileId: report.fileId, accepted: false, reason: "stale_lease" });
+        continue;
+      }
+      changed = true;
+      this.applyTaskReports(job, file, report.tasks, now);
+      results.push({ fileId: report.fileId, accepted: true });
+    }
+    if (changed) this.settle(now, job.status);
+    return results;
+  }
+
+  private applyTaskReports(job: JobRow, file: FileRow, reports: readonly TaskReport[], now: number): void {
+    const tasks = new Map(this.store.tasksOf(file.file_id).map((task) => [task.stage, task]));
+    let retryAt: number | null = null;
+    for (const report of reports) {
+      const task = tasks.get(report.stage);
+      if (task?.status !== "started") continue; // a duplicate or a task that is no longer running
+      if (report.status === "completed") {
+        this.store.updateTask(file.file_id, report.stage, {
+          status: "completed",
+          completed_at: now,
+          duration_ms: Math.round(report.durationMs),
+          result: JSON.stringify(report.result),
+          outputs: JSON.stringify(report.outputs),
+          error_code: null,
+          error_message: null,
+        });
+        this.event(now, "job.stage_completed", file.file_id, report.stage, {
+          durationMs: Math.round(report.durationMs),
+        });
+      } else if (report.status === "failed") {
+        this.finishTask(file.file_id, report.stage, "failed", report.error, now, report.durationMs);
+      } else if (report.status === "skipped") {
+        this.finishTask(file.file_id, report.stage, "skipped", report.reason, now, report.durationMs);
+      } else {
+        this.store.updateTask(file.file_id, report.stage, {
+          status: "pending",
+          error_code: report.error.code,
+          error_message: report.error.message,
+        });
+        retryAt = Math.max(retryAt ?? 0, now + report.retryDelaySeconds * 1000);
+      }
+    }
+    this.skipBlockedTasks(job, file.file_id, now);
+    if (retryAt !== null) this.requeue(file.file_id, now, retryAt);
+  }
+
+  /** The queue gave up on this file's message: whatever is unfinished fails. */
+  deadLetter(fileId: string, now: number): boolean {
+    const job = this.requireJob();
+    const file = this.store.file(fileId);
+    if (!file || TERMINAL_JOB_STATUSES.has(job.status) || file.status === "completed") return false;
+    if (file.status === "failed" || file.status === "cancelled") return false;
+    this.giveUp(job, file, now, "the task queue gave up on this file after its retries ran out");
+    this.settle(now, job.status);
+    return true;
+  }
+
+  // ---- client actions -------------------------------------------------------------------------
+
+  cancel(now: number): "cancelled" | "terminal" {
+    const job = this.requireJob();
+    if (TERMINAL_JOB_STATUSES.has(job.status)) return "terminal";
+    for (const status of ["pending", "processing"] as const) {
+      for (const file of this.store.filesWithStatus(status)) {
+        this.store.updateFile(file.file_id, {
+          status: "cancelled",
+          lease_token: null,
+          lease_expires_at: null,
+          updated_at: now,
+        });
+        for (const task of this.store.tasksOf(file.file_id)) {
+          if (!isTerminalTask(task)) this.store.updateTask(file.file_id, task.stage, { status: "cancelled" });
+        }
+      }
+    }
+    this.store.deleteOutboxKind("dispatch");
+    this.store.updateJob({ status: "cancelled", completed_at: now });
+    this.event(now, "job.cancelled", null, null, { counts: this.store.counts() });
+    this.touch(now, true);
+    return "cancelled";
+  }
+
+  /** Runs the failed files again (only what failed, and what was skipped because of it). */
+  retry(now: number): "retried" | "running" | "nothing" {
+    const job = this.requireJob();
+    if (!TERMINAL_JOB_STATUSES.has(job.status)) return "running";
+    if (job.status !== "failed" && job.status !== "completed_with_errors") return "nothing";
+    const failed = this.store.filesWithStatus("failed");
+    if (failed.length === 0) return "nothing";
+    for (const file of failed) {
+      for (const task of this.store.tasksOf(file.file_id)) {
+        if (
+          task.status === "failed" ||
+          (task.status === "skipped" && task.error_code === "dependency_failed")
+        ) {
+          this.store.updateTask(file.file_id, task.stage, {
+            status: "pending",
+            error_code: null,
+            error_message: null,
+            completed_at: null,
+            duration_ms: null,
+          });
+        }
+      }
+      this.store.updateFile(file.file_id, { status: "pending", attempts: 0, dispatches: 0, updated_at: now });
+      this.store.enqueue("dispatch", file.file_id, now);
+    }
+    this.store.updateJob({ status: "processing", completed_at: null });
+    this.event(now, "job.retried", null, null, { files: failed.length });
+    this.touch(now, true);
+    return "retried";
+  }
+
+  // ---- recovery (alarm) -----------------------------------------------------------------------
+
+  /**
+   * Re-drives work the queue may have lost: files whose lease expired (their consumer died) and
+   * files dispatched long ago but never claimed (their message was dropped). Files that used up
+   * their attempts fail instead, so every job reaches an end.
+   */
+  sweep(now: number): void {
+    const job = this.requireJob();
+    if (TERMINAL_JOB_STATUSES.has(job.status)) return;
+    let changed = false;
+    for (const file of this.store.filesWithStatus("processing")) {
+      if ((file.lease_expires_at ?? 0) > now) continue;
+      changed = true;
+      if (file.attempts >= this.settings.maxAttempts) {
+        this.giveUp(job, file, now, `no attempt finished this file in ${file.attempts} tries`);
+      } else {
+        this.requeue(file.file_id, now, null);
+        this.store.enqueue("dispatch", file.file_id, now);
+      }
+    }
+    for (const file of this.store.filesWithStatus("pending")) {
+      const lost =
+        file.dispatched_at !== null
+          ? file.dispatched_at + this.settings.redriveAfterMs <= now
+          : !this.store.hasPendingDispatch(file.file_id);
+      if (!lost) continue;
+      changed = true;
+      if (file.dispatches >= this.settings.maxAttempts) {
+        this.giveUp(job, file, now, `dispatched ${file.dispatches} times and never processed`);
+      } else {
+        this.store.updateFile(file.file_id, { dispatched_at: null });
+        this.store.enqueue("dispatch", file.file_id, now);
+      }
+    }
+    if (changed) this.settle(now, job.status);
+  }
+
+  // ---- helpers --------------------------------------------------------------------------------
+
+  private requireJob(): JobRow {
+    const job = this.store.job();
+    if (!job) throw new Error("job does not exist");
+    return job;
+  }
+
+  private orderedTasks(job: JobRow, fileId: string): TaskRow[] {
+    const byStage = new Map(this.store.tasksOf(fileId).map((task) => [task.stage, task]));
+    return jobStages(job).flatMap((stage) => byStage.get(stage) ?? []);
+  }
+
+  private finishTask(
+    fileId: string,
+    stage: StageName,
+    status: "failed" | "skipped",
+    problem: StageProblem,
+    now: number,
+    durationMs: number | null,
+  ): void {
+    this.store.updateTask(fileId, stage, {
+      status,
+      completed_at: now,
+      duration_ms: durationMs === null ? null : Math.round(durationMs),
+      error_code: problem.code,
+      error_message: problem.message,
+    });
+    const type = status === "failed" ? "job.stage_failed" : "job.stage_skipped";
+    this.event(now, type, fileId, stage, status === "failed" ? { error: problem } : { reason: problem });
+  }
+
+  /** Unfinished stages whose dependencies failed or were skipped can never run: skip them. */
+  private skipBlockedTasks(job: JobRow, fileId: string, now: number): void {
+    const states = new Map<StageName, TaskRow["status"]>();
+    for (const task of this.orderedTasks(job, fileId)) {
+      let status = task.status;
+      if (!isTerminalTask(task)) {
+        const blocked = STAGE_DEPENDENCIES[task.stage].find((needed) => {
+          const state = states.get(needed);
+          return state === "failed" || state === "skipped";
+        });
+        if (blocked) {
+          this.finishTask(
+            fileId,
+            task.stage,
+            "skipped",
+            { code: "dependency_failed", message: `stage '${blocked}' did not complete` },
+            now,
+            null,
+          );
+          status = "skipped";
+        }
+      }
+      states.set(task.stage, status);
+    }
+  }
+
+  /** Fails every unfinished stage of a file (the first with the reason, the rest as blocked). */
+  private giveUp(job: JobRow, file: FileRow, now: number, why: string): void {
+    for (const task of this.orderedTasks(job, file.file_id)) {
+      if (isTerminalTask(task)) continue;
+      const blocked = STAGE_DEPENDENCIES[task.stage].some((needed) => {
+        const dependency = this.store.task(file.file_id, needed);
+        return dependency !== null && dependency.status !== "completed";
+      });
+      if (blocked) continue;
+      const last = task.error_code ? ` (last error: ${task.error_code}: ${task.error_message ?? ""})` : "";
+      this.finishTask(
+        file.file_id,
+        task.stage,
+        "failed",
+        { code: "retries_exhausted", message: why + last },
+        now,
+        null,
+      );
+    }
+    this.skipBlockedTasks(job, file.file_id, now);
+  }
+
+  /** Puts a file back in line for another delivery (expected at `retryAt` when the queue retries). */
+  private requeue(fileId: string, now: number, retryAt: number | null): void {
+    for (const task of this.store.tasksOf(fileId)) {
+      if (task.status === "started") this.store.updateTask(fileId, task.stage, { status: "pending" });
+    }
+    this.store.updateFile(fileId, {
+      status: "pending",
+      lease_token: null,
+      lease_expires_at: null,
+      dispatched_at: retryAt,
+      updated_at: now,
+    });
+  }
+
+  /** Derives file and job outcomes after task changes, emitting each transition's event once. */
+  private settle(now: number, statusBefore: JobStatus): void {
+    const job = this.requireJob();
+    for (const file of this.store
+      .filesWithStatus("processing")
+      .concat(this.store.filesWithStatus("pending"))) {
+      const tasks = this.store.tasksOf(file.file_id);
+      if (!tasks.every(isTerminalTask)) continue;
+      const failedStages = tasks.filter((task) => task.status === "failed").map((task) => task.stage);
+      const status = failedStages.length > 0 ? "failed" : "completed";
+      this.store.updateFile(file.file_id, {
+        status,
+        lease_token: null,
+        lease_expires_at: null,
+        dispatched_at: null,
+        updated_at: now,
+      });
+      this.store.deleteDispatch(file.file_id);
+      if (status === "failed") this.event(now, "job.file_failed", file.file_id, null, { failedStages });
+      else this.event(now, "job.file_completed", file.file_id, null, {});
+    }
+    const counts = this.store.counts();
+    let terminal: JobStatus | null = null;
+    if (counts.pending === 0 && counts.processing === 0 && !TERMINAL_JOB_STATUSES.has(job.status)) {
+      if (counts.failed === 0) terminal = "completed";
+      else if (counts.completed === 0) terminal = "failed";
+      else terminal = "completed_with_errors";
+      this.store.updateJob({ status: terminal, completed_at: now });
+      if (terminal === "failed") this.event(now, "job.failed", null, null, { counts });
+      else this.event(now, "job.completed", null, null, { status: terminal, counts });
+    }
+    this.touch(now, terminal !== null || job.status !== statusBefore);
+  }
+
+  /** Bumps the job's version and schedules the D1 projection (at once when the status moved). */
+  private touch(now: number, statusChanged: boolean): void {
+    const job = this.requireJob();
+    this.store.updateJob({ version: job.version + 1, updated_at: now });
+    const debounce = statusChanged ? 0 : this.settings.projectionDebounceMs;
+    this.store.enqueue("projection", "", now + debounce);
+  }
+
+  private event(
+    now: number,
+    type: string,
+    fileId: string | null,
+    stage: StageName | null,
+    data: EventData,
+  ): void {
+    this.store.appendEvent(type, fileId, stage, now, data);
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * The task message: "work on this file of this job". It carries ids only; the Job DO hands out the
+ * details (stages to run, options, lease) when the consumer claims the file, so a stale or duplicated
+ * message can never make a consumer do work the job no longer wants.
+ */
+import { z } from "zod";
+import { FileIdSchema, JobIdSchema } from "../ids";
+
+export const TaskMessageSchema = z.object({
+  v: z.literal(1),
+  tenantId: z.string().min(1),
+  jobId: JobIdSchema,
+  fileId: FileIdSchema,
+});
+
+export type TaskMessage = z.infer<typeof TaskMessageSchema>;
+
+export const TASKS_QUEUE = "sluice-tasks";
+export const TASKS_DLQ = "sluice-tasks-dlq";
+
+/** Queues accept at most 100 messages per sendBatch call. */
+export const SEND_BATCH_LIMIT = 100;

@@ -1,0 +1,14 @@
+/** API keys in D1, looked up by the SHA-256 of the presented key (keys are never stored in clear). */
+export async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/** The tenant owning an active (not revoked) key, or null. */
+export async function tenantForKey(db: D1Database, key: string): Promise<string | null> {
+  const row = await db
+    .prepare("SELECT tenant_id FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL")
+    .bind(await sha256Hex(key))
+    .first<{ tenant_id: string }>();
+  return row?.tenant_id ?? null;
+}

@@ -1,0 +1,26 @@
+/**
+ * Puts a file straight into storage and the listing, the way an upload that bypassed the API's
+ * checks would leave it (used for sources the upload endpoints refuse, such as an empty file).
+ */
+import { env } from "cloudflare:workers";
+import { DEV_TENANT_ID } from "../../src/http/auth";
+import { newFileId } from "../../src/ids";
+import { insertFiles } from "../../src/storage/files-repo";
+import { fileSourceKey } from "../../src/storage/r2-layout";
+
+export async function seedFile(
+  bytes: Uint8Array,
+  name: string,
+  contentType: string,
+  tenantId = DEV_TENANT_ID,
+) {
+  const id = newFileId();
+  const key = fileSourceKey(tenantId, id);
+  await env.FILES.put(key, bytes);
+  const digest = await crypto.subtle.digest("SHA-256", bytes);
+  const sha256 = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  await insertFiles(env.DB, [
+    { tenantId, id, name, size: bytes.byteLength, contentType, sha256, r2Key: key, createdAt: Date.now() },
+  ]);
+  return { id, key };
+}
