@@ -7,36 +7,16 @@
  * file is still leased to that token. A repeated report or a report of a task that is no longer
  * running changes nothing, so at-least-once delivery never produces a second result or event.
  */
-import { STAGE_DEPENDENCIES, type StageName } from "../pipeline/stage-names";
-import type {
-  ClaimResult,
-  CreateJobInput,
-  FileReport,
-  ReportResult,
-  StageProblem,
-  TaskReport,
-} from "./contracts";
-import type { FileRow, JobRow, JobStore, TaskRow } from "./job-store";
-import { jobOptions, jobStages, taskResult } from "./job-view";
-import { TERMINAL_JOB_STATUSES, TERMINAL_TASK_STATUSES, type JobStatus } from "./types";
+import type { StageName } from "../pipeline/stage-names";
+import type { ClaimResult, CreateJobInput, FileReport, ReportResult, TaskReport } from "./contracts";
+import type { FileRow, JobRow } from "./job-store";
+import { isTerminalTask, JobTransitions } from "./job-transitions";
+import { jobOptions, taskResult } from "./job-view";
+import { TERMINAL_JOB_STATUSES } from "./types";
 
-export interface MachineSettings {
-  leaseMs: number;
-  redriveAfterMs: number;
-  maxAttempts: number;
-  projectionDebounceMs: number;
-}
+export type { MachineSettings } from "./job-transitions";
 
-export type EventData = Record<string, unknown>;
-
-const isTerminalTask = (task: TaskRow): boolean => TERMINAL_TASK_STATUSES.has(task.status);
-
-export class JobMachine {
-  constructor(
-    private readonly store: JobStore,
-    private readonly settings: MachineSettings,
-  ) {}
-
+export class JobMachine extends JobTransitions {
   // ---- creation -------------------------------------------------------------------------------
 
   /** Creates the job, or recognises the same creation repeated (same request hash). */
@@ -87,7 +67,7 @@ export class JobMachine {
     const job = this.requireJob();
     const statusBefore = job.status;
     const results: ClaimResult[] = [];
-    let changed = false;
+    const touched: string[] = [];
     for (const fileId of fileIds) {
       const file = this.store.file(fileId);
       if (!file) {
@@ -106,7 +86,7 @@ export class JobMachine {
         results.push({ outcome: "skip", fileId, reason: "leased" });
         continue;
       }
-      changed = true;
+      touched.push(fileId);
       if (file.attempts >= this.settings.maxAttempts) {
         this.giveUp(job, file, now, `no attempt finished this file in ${file.attempts} tries`);
         results.push({ outcome: "skip", fileId, reason: "done" });
@@ -114,7 +94,7 @@ export class JobMachine {
       }
       results.push(this.lease(job, file, now, leaseMs));
     }
-    if (changed) this.settle(now, statusBefore);
+    if (touched.length > 0) this.settle(now, statusBefore, touched);
     return results;
   }
 
@@ -173,7 +153,7 @@ export class JobMachine {
   report(reports: readonly FileReport[], now: number): ReportResult[] {
     const job = this.requireJob();
     const results: ReportResult[] = [];
-    let changed = false;
+    const touched: string[] = [];
     for (const report of reports) {
       const file = this.store.file(report.fileId);
       if (!file) {
@@ -188,11 +168,11 @@ export class JobMachine {
         results.push({ fileId: report.fileId, accepted: false, reason: "stale_lease" });
         continue;
       }
-      changed = true;
+      touched.push(report.fileId);
       this.applyTaskReports(job, file, report.tasks, now);
       results.push({ fileId: report.fileId, accepted: true });
     }
-    if (changed) this.settle(now, job.status);
+    if (touched.length > 0) this.settle(now, job.status, touched);
     return results;
   }
 
@@ -239,7 +219,7 @@ export class JobMachine {
     if (!file || TERMINAL_JOB_STATUSES.has(job.status) || file.status === "completed") return false;
     if (file.status === "failed" || file.status === "cancelled") return false;
     this.giveUp(job, file, now, "the task queue gave up on this file after its retries ran out");
-    this.settle(now, job.status);
+    this.settle(now, job.status, [fileId]);
     return true;
   }
 
@@ -309,10 +289,10 @@ export class JobMachine {
   sweep(now: number): void {
     const job = this.requireJob();
     if (TERMINAL_JOB_STATUSES.has(job.status)) return;
-    let changed = false;
+    const touched: string[] = [];
     for (const file of this.store.filesWithStatus("processing")) {
       if ((file.lease_expires_at ?? 0) > now) continue;
-      changed = true;
+      touched.push(file.file_id);
       if (file.attempts >= this.settings.maxAttempts) {
         this.giveUp(job, file, now, `no attempt finished this file in ${file.attempts} tries`);
       } else {
@@ -326,7 +306,7 @@ export class JobMachine {
           ? file.dispatched_at + this.settings.redriveAfterMs <= now
           : !this.store.hasPendingDispatch(file.file_id);
       if (!lost) continue;
-      changed = true;
+      touched.push(file.file_id);
       if (file.dispatches >= this.settings.maxAttempts) {
         this.giveUp(job, file, now, `dispatched ${file.dispatches} times and never processed`);
       } else {
@@ -334,152 +314,6 @@ export class JobMachine {
         this.store.enqueue("dispatch", file.file_id, now);
       }
     }
-    if (changed) this.settle(now, job.status);
-  }
-
-  // ---- helpers --------------------------------------------------------------------------------
-
-  private requireJob(): JobRow {
-    const job = this.store.job();
-    if (!job) throw new Error("job does not exist");
-    return job;
-  }
-
-  private orderedTasks(job: JobRow, fileId: string): TaskRow[] {
-    const byStage = new Map(this.store.tasksOf(fileId).map((task) => [task.stage, task]));
-    return jobStages(job).flatMap((stage) => byStage.get(stage) ?? []);
-  }
-
-  private finishTask(
-    fileId: string,
-    stage: StageName,
-    status: "failed" | "skipped",
-    problem: StageProblem,
-    now: number,
-    durationMs: number | null,
-  ): void {
-    this.store.updateTask(fileId, stage, {
-      status,
-      completed_at: now,
-      duration_ms: durationMs === null ? null : Math.round(durationMs),
-      error_code: problem.code,
-      error_message: problem.message,
-    });
-    const type = status === "failed" ? "job.stage_failed" : "job.stage_skipped";
-    this.event(now, type, fileId, stage, status === "failed" ? { error: problem } : { reason: problem });
-  }
-
-  /** Unfinished stages whose dependencies failed or were skipped can never run: skip them. */
-  private skipBlockedTasks(job: JobRow, fileId: string, now: number): void {
-    const states = new Map<StageName, TaskRow["status"]>();
-    for (const task of this.orderedTasks(job, fileId)) {
-      let status = task.status;
-      if (!isTerminalTask(task)) {
-        const blocked = STAGE_DEPENDENCIES[task.stage].find((needed) => {
-          const state = states.get(needed);
-          return state === "failed" || state === "skipped";
-        });
-        if (blocked) {
-          this.finishTask(
-            fileId,
-            task.stage,
-            "skipped",
-            { code: "dependency_failed", message: `stage '${blocked}' did not complete` },
-            now,
-            null,
-          );
-          status = "skipped";
-        }
-      }
-      states.set(task.stage, status);
-    }
-  }
-
-  /** Fails every unfinished stage of a file (the first with the reason, the rest as blocked). */
-  private giveUp(job: JobRow, file: FileRow, now: number, why: string): void {
-    for (const task of this.orderedTasks(job, file.file_id)) {
-      if (isTerminalTask(task)) continue;
-      const blocked = STAGE_DEPENDENCIES[task.stage].some((needed) => {
-        const dependency = this.store.task(file.file_id, needed);
-        return dependency !== null && dependency.status !== "completed";
-      });
-      if (blocked) continue;
-      const last = task.error_code ? ` (last error: ${task.error_code}: ${task.error_message ?? ""})` : "";
-      this.finishTask(
-        file.file_id,
-        task.stage,
-        "failed",
-        { code: "retries_exhausted", message: why + last },
-        now,
-        null,
-      );
-    }
-    this.skipBlockedTasks(job, file.file_id, now);
-  }
-
-  /** Puts a file back in line for another delivery (expected at `retryAt` when the queue retries). */
-  private requeue(fileId: string, now: number, retryAt: number | null): void {
-    for (const task of this.store.tasksOf(fileId)) {
-      if (task.status === "started") this.store.updateTask(fileId, task.stage, { status: "pending" });
-    }
-    this.store.updateFile(fileId, {
-      status: "pending",
-      lease_token: null,
-      lease_expires_at: null,
-      dispatched_at: retryAt,
-      updated_at: now,
-    });
-  }
-
-  /** Derives file and job outcomes after task changes, emitting each transition's event once. */
-  private settle(now: number, statusBefore: JobStatus): void {
-    const job = this.requireJob();
-    for (const file of this.store
-      .filesWithStatus("processing")
-      .concat(this.store.filesWithStatus("pending"))) {
-      const tasks = this.store.tasksOf(file.file_id);
-      if (!tasks.every(isTerminalTask)) continue;
-      const failedStages = tasks.filter((task) => task.status === "failed").map((task) => task.stage);
-      const status = failedStages.length > 0 ? "failed" : "completed";
-      this.store.updateFile(file.file_id, {
-        status,
-        lease_token: null,
-        lease_expires_at: null,
-        dispatched_at: null,
-        updated_at: now,
-      });
-      this.store.deleteDispatch(file.file_id);
-      if (status === "failed") this.event(now, "job.file_failed", file.file_id, null, { failedStages });
-      else this.event(now, "job.file_completed", file.file_id, null, {});
-    }
-    const counts = this.store.counts();
-    let terminal: JobStatus | null = null;
-    if (counts.pending === 0 && counts.processing === 0 && !TERMINAL_JOB_STATUSES.has(job.status)) {
-      if (counts.failed === 0) terminal = "completed";
-      else if (counts.completed === 0) terminal = "failed";
-      else terminal = "completed_with_errors";
-      this.store.updateJob({ status: terminal, completed_at: now });
-      if (terminal === "failed") this.event(now, "job.failed", null, null, { counts });
-      else this.event(now, "job.completed", null, null, { status: terminal, counts });
-    }
-    this.touch(now, terminal !== null || job.status !== statusBefore);
-  }
-
-  /** Bumps the job's version and schedules the D1 projection (at once when the status moved). */
-  private touch(now: number, statusChanged: boolean): void {
-    const job = this.requireJob();
-    this.store.updateJob({ version: job.version + 1, updated_at: now });
-    const debounce = statusChanged ? 0 : this.settings.projectionDebounceMs;
-    this.store.enqueue("projection", "", now + debounce);
-  }
-
-  private event(
-    now: number,
-    type: string,
-    fileId: string | null,
-    stage: StageName | null,
-    data: EventData,
-  ): void {
-    this.store.appendEvent(type, fileId, stage, now, data);
+    if (touched.length > 0) this.settle(now, job.status, touched);
   }
 }

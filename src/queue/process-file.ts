@@ -19,18 +19,21 @@ export interface ProcessSettings {
 const describe = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
-function failAll(claim: FileClaim, code: StageErrorCode, message: string): FileReport {
-  return {
-    fileId: claim.fileId,
-    token: claim.token,
-    tasks: claim.stages.map((stage) => ({
-      stage,
-      status: "failed",
-      error: { code, message },
-      durationMs: 0,
-    })),
-  };
+/** The same outcome for every stage of the claim (the file could not even be loaded). */
+function reportAll(claim: FileClaim, task: (stage: StageName) => TaskReport): FileReport {
+  return { fileId: claim.fileId, token: claim.token, tasks: claim.stages.map(task) };
 }
+
+const failAll = (claim: FileClaim, code: StageErrorCode, message: string): FileReport =>
+  reportAll(claim, (stage) => ({ stage, status: "failed", error: { code, message }, durationMs: 0 }));
+
+const retryAll = (claim: FileClaim, settings: ProcessSettings, error: unknown): FileReport =>
+  reportAll(claim, (stage) => ({
+    stage,
+    status: "retry",
+    error: { code: "transient_error", message: describe(error) },
+    retryDelaySeconds: settings.retryDelaySeconds,
+  }));
 
 export async function processClaim(
   bucket: R2Bucket,
@@ -133,17 +136,4 @@ export async function processClaim(
     }
   }
   return { fileId: claim.fileId, token: claim.token, tasks };
-}
-
-function retryAll(claim: FileClaim, settings: ProcessSettings, error: unknown): FileReport {
-  return {
-    fileId: claim.fileId,
-    token: claim.token,
-    tasks: claim.stages.map((stage) => ({
-      stage,
-      status: "retry",
-      error: { code: "transient_error", message: describe(error) },
-      retryDelaySeconds: settings.retryDelaySeconds,
-    })),
-  };
 }
