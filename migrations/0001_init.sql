@@ -2,9 +2,13 @@
 -- The Job Durable Object is the source of truth for a job; `jobs` is a projection it writes,
 -- guarded by `version` so late or repeated writes never move a row backwards.
 
+-- `jurisdiction` pins where a tenant's bytes and jobs live ('default' or 'eu');
+-- `settings` holds per-tenant overrides (JSON) of limits and retention.
 CREATE TABLE tenants (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL,
+  jurisdiction TEXT NOT NULL DEFAULT 'default' CHECK (jurisdiction IN ('default', 'eu')),
+  settings TEXT NOT NULL DEFAULT '{}',
   created_at INTEGER NOT NULL
 );
 

@@ -5,12 +5,13 @@
  */
 import { deleteFileRow, getFile } from "../storage/files-repo";
 import { filePrefix } from "../storage/r2-layout";
+import { filesBucket, type Tenant } from "../tenancy/tenant";
 
-export async function deleteFile(env: Env, tenantId: string, fileId: string): Promise<boolean> {
-  const file = await getFile(env.DB, tenantId, fileId);
+export async function deleteFile(env: Env, tenant: Tenant, fileId: string): Promise<boolean> {
+  const file = await getFile(env.DB, tenant.id, fileId);
   if (!file) return false;
-  await deletePrefix(env.FILES, filePrefix(tenantId, fileId));
-  return deleteFileRow(env.DB, tenantId, fileId);
+  await deletePrefix(filesBucket(env, tenant), filePrefix(tenant.id, fileId));
+  return deleteFileRow(env.DB, tenant.id, fileId);
 }
 
 async function deletePrefix(bucket: R2Bucket, prefix: string): Promise<void> {

@@ -14,6 +14,7 @@ import {
 import { getConfig } from "../config";
 import { ApiError } from "../errors";
 import { deleteFileRow, type FileRecord } from "../storage/files-repo";
+import { filesBucket, type Tenant } from "../tenancy/tenant";
 import { mediaTypeEssence } from "./content-type";
 import { normalizeFileName } from "./file-name";
 import { storeUpload } from "./store-upload";
@@ -23,7 +24,7 @@ const MAX_PARTS = 20;
 export async function storeFormUploads(
   env: Env,
   request: Request,
-  tenantId: string,
+  tenant: Tenant,
   maxTotalBytes: number,
 ): Promise<FileRecord[]> {
   const maxPartBytes = getConfig(env).MAX_FORM_FILE_BYTES;
@@ -42,7 +43,7 @@ export async function storeFormUploads(
       }
       stored.push(
         await storeUpload(env, {
-          tenantId,
+          tenant,
           name: normalizeFileName(part.filename),
           declaredType: mediaTypeEssence(part.mediaType),
           body: new Blob(part.content).stream() as ReadableStream<Uint8Array>,
@@ -53,8 +54,8 @@ export async function storeFormUploads(
   } catch (error) {
     await Promise.allSettled(
       stored.map(async (file) => {
-        await env.FILES.delete(file.r2Key);
-        await deleteFileRow(env.DB, tenantId, file.id);
+        await filesBucket(env, tenant).delete(file.r2Key);
+        await deleteFileRow(env.DB, tenant.id, file.id);
       }),
     );
     throw translate(error, maxPartBytes, maxTotalBytes);

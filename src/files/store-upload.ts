@@ -9,10 +9,11 @@ import { sniff } from "../pipeline/sniff";
 import { insertFiles, type FileRecord } from "../storage/files-repo";
 import { fileSourceKey } from "../storage/r2-layout";
 import { BodyTooLargeError, putStream } from "../storage/r2-upload";
+import { filesBucket, type Tenant } from "../tenancy/tenant";
 import { recordedContentType } from "./content-type";
 
 export interface UploadInput {
-  tenantId: string;
+  tenant: Tenant;
   name: string;
   declaredType: string | null;
   body: ReadableStream<Uint8Array>;
@@ -21,12 +22,13 @@ export interface UploadInput {
 
 export async function storeUpload(env: Env, input: UploadInput): Promise<FileRecord> {
   const id = newFileId();
-  const key = fileSourceKey(input.tenantId, id);
+  const key = fileSourceKey(input.tenant.id, id);
+  const bucket = filesBucket(env, input.tenant);
   let stored;
   try {
-    stored = await putStream(env.FILES, key, input.body, {
+    stored = await putStream(bucket, key, input.body, {
       maxBytes: input.maxBytes,
-      customMetadata: { tenantId: input.tenantId, fileId: id },
+      customMetadata: { tenantId: input.tenant.id, fileId: id },
     });
   } catch (error) {
     if (error instanceof BodyTooLargeError) {
@@ -37,11 +39,11 @@ export async function storeUpload(env: Env, input: UploadInput): Promise<FileRec
     throw error;
   }
   if (stored.size === 0) {
-    await env.FILES.delete(key);
+    await bucket.delete(key);
     throw new ApiError("empty_body", "the file is empty (0 bytes)");
   }
   const file: FileRecord = {
-    tenantId: input.tenantId,
+    tenantId: input.tenant.id,
     id,
     name: input.name,
     size: stored.size,
@@ -53,7 +55,7 @@ export async function storeUpload(env: Env, input: UploadInput): Promise<FileRec
   try {
     await insertFiles(env.DB, [file]);
   } catch (error) {
-    await env.FILES.delete(key);
+    await bucket.delete(key);
     throw error;
   }
   return file;

@@ -1,10 +1,11 @@
 /** The Hono environment of the API: the Worker's bindings plus what middleware puts on the context. */
 import type { RequestIdVariables } from "hono/request-id";
+import type { Tenant } from "../tenancy/tenant";
 
 export interface AppEnv {
   Bindings: Env;
   Variables: RequestIdVariables & {
     /** The tenant the request's API key belongs to (set by the auth middleware). */
-    tenantId: string;
+    tenant: Tenant;
   };
 }

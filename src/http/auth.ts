@@ -7,9 +7,10 @@ import { createMiddleware } from "hono/factory";
 import { getConfig } from "../config";
 import { ApiError } from "../errors";
 import { sha256Hex, tenantForKey } from "../storage/api-keys-repo";
+import type { Tenant } from "../tenancy/tenant";
 import type { AppEnv } from "./app-env";
 
-export const DEV_TENANT_ID = "dev";
+export const DEV_TENANT: Tenant = { id: "dev", jurisdiction: "default" };
 
 const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]{16,256})$/;
 
@@ -29,9 +30,8 @@ export const requireApiKey = createMiddleware<AppEnv>(async (c, next) => {
   const key = BEARER.exec(header)?.[1];
   if (!key) throw unauthorized("the Authorization header must be `Bearer <key>`");
   const devKey = getConfig(c.env).DEV_API_KEY;
-  const tenantId =
-    devKey && (await sameSecret(key, devKey)) ? DEV_TENANT_ID : await tenantForKey(c.env.DB, key);
-  if (!tenantId) throw unauthorized("the API key is not valid");
-  c.set("tenantId", tenantId);
+  const tenant = devKey && (await sameSecret(key, devKey)) ? DEV_TENANT : await tenantForKey(c.env.DB, key);
+  if (!tenant) throw unauthorized("the API key is not valid");
+  c.set("tenant", tenant);
   await next();
 });

@@ -13,15 +13,20 @@ interface ServeOptions {
 
 const BYTES_RANGE = /^bytes=(\d*)-(\d*)$/;
 
-export async function serveObject(c: Context<AppEnv>, key: string, options: ServeOptions): Promise<Response> {
+export async function serveObject(
+  c: Context<AppEnv>,
+  bucket: R2Bucket,
+  key: string,
+  options: ServeOptions,
+): Promise<Response> {
   const rangeHeader = c.req.header("Range");
   if (rangeHeader !== undefined && !BYTES_RANGE.test(rangeHeader.trim())) {
     throw new ApiError("range_not_satisfiable", "only a single `bytes=start-end` range is supported");
   }
-  const head = rangeHeader ? await c.env.FILES.head(key) : null;
+  const head = rangeHeader ? await bucket.head(key) : null;
   if (rangeHeader && !head) throw notFound("the content");
   const range = head && rangeHeader ? parseRange(rangeHeader, head.size) : undefined;
-  const object = await c.env.FILES.get(key, range ? { range } : {});
+  const object = await bucket.get(key, range ? { range } : {});
   if (!object) throw notFound("the content");
 
   const headers = new Headers({

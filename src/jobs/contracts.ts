@@ -6,6 +6,7 @@
 import type { JobOptions } from "../pipeline/options";
 import type { JsonObject } from "../pipeline/stage";
 import type { StageName } from "../pipeline/stage-names";
+import type { Jurisdiction } from "../tenancy/tenant";
 import type { JobView } from "./job-view";
 
 export interface JobFileInput {
@@ -17,6 +18,7 @@ export interface JobFileInput {
 
 export interface CreateJobInput {
   tenantId: string;
+  jurisdiction: Jurisdiction;
   jobId: string;
   stages: StageName[];
   options: JobOptions;
@@ -35,6 +37,7 @@ export interface FileClaim {
   token: number;
   attempt: number;
   tenantId: string;
+  jurisdiction: Jurisdiction;
   jobId: string;
   file: JobFileInput;
   /** Stages still to run for this file, in the job's order. */

@@ -17,6 +17,7 @@ import {
   reserveIdempotencyKey,
 } from "../storage/idempotency-repo";
 import { canonicalJson } from "../util/canonical-json";
+import type { Tenant } from "../tenancy/tenant";
 import { jobStub } from "./job-client";
 import type { JobView } from "./job-view";
 
@@ -28,7 +29,7 @@ export interface CreatedJob {
 
 export async function createJob(
   env: Env,
-  tenantId: string,
+  tenant: Tenant,
   request: CreateJobRequest,
   idempotencyKey: string | undefined,
 ): Promise<CreatedJob> {
@@ -48,7 +49,7 @@ export async function createJob(
   if (idempotencyKey !== undefined) {
     const reservation = await reserveIdempotencyKey(
       env.DB,
-      tenantId,
+      tenant.id,
       idempotencyKey,
       requestHash,
       jobId,
@@ -71,7 +72,7 @@ export async function createJob(
       );
     }
     if (reservation.kind === "replay") {
-      const job = await jobStub(env, tenantId, reservation.jobId).get();
+      const job = await jobStub(env, tenant, reservation.jobId).get();
       if (job) return { job, replayed: true };
       // The key was recorded as done but the job is gone (should not happen): create it again.
     }
@@ -79,15 +80,15 @@ export async function createJob(
   }
 
   try {
-    const job = await createWithFiles(env, tenantId, jobId, request, options, requestHash);
+    const job = await createWithFiles(env, tenant, jobId, request, options, requestHash);
     if (idempotencyKey !== undefined)
-      await completeIdempotencyKey(env.DB, tenantId, idempotencyKey, Date.now());
+      await completeIdempotencyKey(env.DB, tenant.id, idempotencyKey, Date.now());
     return { job, replayed: false };
   } catch (error) {
     // A refused request frees its key so a corrected request can use it; other failures keep the
     // reservation, which goes stale and lets a retry finish the same job.
     if (idempotencyKey !== undefined && error instanceof ApiError) {
-      await releaseIdempotencyKey(env.DB, tenantId, idempotencyKey);
+      await releaseIdempotencyKey(env.DB, tenant.id, idempotencyKey);
     }
     throw error;
   }
@@ -95,13 +96,13 @@ export async function createJob(
 
 async function createWithFiles(
   env: Env,
-  tenantId: string,
+  tenant: Tenant,
   jobId: string,
   request: CreateJobRequest,
   options: JobOptions,
   requestHash: string,
 ): Promise<JobView> {
-  const found = await getFilesByIds(env.DB, tenantId, request.files);
+  const found = await getFilesByIds(env.DB, tenant.id, request.files);
   const byId = new Map(found.map((file) => [file.id, file]));
   const missing = request.files.filter((id) => !byId.has(id));
   if (missing.length > 0) {
@@ -109,8 +110,9 @@ async function createWithFiles(
     const more = missing.length > 10 ? ` and ${missing.length - 10} more` : "";
     throw new ApiError("unknown_file", `no such file: ${shown}${more}`, { files: missing.slice(0, 100) });
   }
-  const result = await jobStub(env, tenantId, jobId).create({
-    tenantId,
+  const result = await jobStub(env, tenant, jobId).create({
+    tenantId: tenant.id,
+    jurisdiction: tenant.jurisdiction,
     jobId,
     stages: request.stages,
     options,

@@ -2,6 +2,7 @@
  * How the Worker reaches a job's Durable Object. The object's name carries the tenant, so a job id
  * presented by another tenant addresses a different (empty) object and is answered as not found.
  */
+import { jobNamespace, type Tenant } from "../tenancy/tenant";
 import type { JobDurableObject } from "./job-do";
 
 type RpcMethods =
@@ -18,7 +19,8 @@ export type JobApi = {
   ) => Promise<Awaited<ReturnType<JobDurableObject[K]>>>;
 };
 
-export function jobStub(env: Env, tenantId: string, jobId: string): JobApi {
-  const stub: unknown = env.JOBS.get(env.JOBS.idFromName(`${tenantId}:${jobId}`));
+export function jobStub(env: Env, tenant: Tenant, jobId: string): JobApi {
+  const namespace = jobNamespace(env, tenant);
+  const stub: unknown = namespace.get(namespace.idFromName(`${tenant.id}:${jobId}`));
   return stub as JobApi;
 }

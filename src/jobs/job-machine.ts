@@ -26,6 +26,7 @@ export class JobMachine extends JobTransitions {
     this.store.insertJob({
       id: input.jobId,
       tenant_id: input.tenantId,
+      jurisdiction: input.jurisdiction,
       status: "pending",
       stages: JSON.stringify(input.stages),
       options: JSON.stringify(input.options),
@@ -141,6 +142,7 @@ export class JobMachine extends JobTransitions {
       token,
       attempt,
       tenantId: job.tenant_id,
+      jurisdiction: job.jurisdiction,
       jobId: job.id,
       file: { fileId: file.file_id, name: file.name, size: file.size, contentType: file.content_type },
       stages,

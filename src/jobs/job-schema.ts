@@ -12,6 +12,7 @@ const MIGRATIONS: readonly string[] = [
   CREATE TABLE job (
     id TEXT PRIMARY KEY,
     tenant_id TEXT NOT NULL,
+    jurisdiction TEXT NOT NULL,
     status TEXT NOT NULL,
     stages TEXT NOT NULL,
     options TEXT NOT NULL,

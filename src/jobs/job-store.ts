@@ -3,11 +3,13 @@
  * machine above it speaks in rows and fields. All statements are parameterised.
  */
 import type { StageName } from "../pipeline/stage-names";
+import type { Jurisdiction } from "../tenancy/tenant";
 import type { FileStatus, JobCounts, JobStatus, TaskStatus } from "./types";
 
 export type JobRow = {
   id: string;
   tenant_id: string;
+  jurisdiction: Jurisdiction;
   status: JobStatus;
   stages: string;
   options: string;
@@ -87,11 +89,12 @@ export class JobStore {
 
   insertJob(row: JobRow): void {
     this.sql.exec(
-      `INSERT INTO job (id, tenant_id, status, stages, options, request_hash, created_at, updated_at,
-                        started_at, completed_at, version, lease_counter)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO job (id, tenant_id, jurisdiction, status, stages, options, request_hash, created_at,
+                        updated_at, started_at, completed_at, version, lease_counter)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       row.id,
       row.tenant_id,
+      row.jurisdiction,
       row.status,
       row.stages,
       row.options,

@@ -53,7 +53,13 @@ async function deliverDispatches(
   for (let start = 0; start < live.length; start += SEND_BATCH_LIMIT) {
     const chunk = live.slice(start, start + SEND_BATCH_LIMIT);
     const messages = chunk.map((row) => ({
-      body: { v: 1, tenantId: job.tenant_id, jobId: job.id, fileId: row.ref } satisfies TaskMessage,
+      body: {
+        v: 1,
+        tenantId: job.tenant_id,
+        jurisdiction: job.jurisdiction,
+        jobId: job.id,
+        fileId: row.ref,
+      } satisfies TaskMessage,
       contentType: "json" as const,
     }));
     try {

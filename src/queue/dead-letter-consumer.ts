@@ -6,7 +6,7 @@
 import { getConfig } from "../config";
 import { jobStub } from "../jobs/job-client";
 import { backoffSeconds } from "./backoff";
-import { TaskMessageSchema } from "./messages";
+import { messageTenant, TaskMessageSchema } from "./messages";
 
 export async function handleDeadLetterBatch(batch: MessageBatch, env: Env): Promise<void> {
   const config = getConfig(env);
@@ -21,7 +21,7 @@ export async function handleDeadLetterBatch(batch: MessageBatch, env: Env): Prom
     }
     const { tenantId, jobId, fileId } = parsed.data;
     try {
-      await jobStub(env, tenantId, jobId).deadLetter(fileId);
+      await jobStub(env, messageTenant(parsed.data), jobId).deadLetter(fileId);
       console.warn(JSON.stringify({ msg: "dead letter", tenantId, jobId, fileId }));
       message.ack();
     } catch (error) {

@@ -5,15 +5,22 @@
  */
 import { z } from "zod";
 import { FileIdSchema, JobIdSchema } from "../ids";
+import { JURISDICTIONS, type Tenant } from "../tenancy/tenant";
 
 export const TaskMessageSchema = z.object({
   v: z.literal(1),
   tenantId: z.string().min(1),
+  jurisdiction: z.enum(JURISDICTIONS),
   jobId: JobIdSchema,
   fileId: FileIdSchema,
 });
 
 export type TaskMessage = z.infer<typeof TaskMessageSchema>;
+
+export const messageTenant = (message: TaskMessage): Tenant => ({
+  id: message.tenantId,
+  jurisdiction: message.jurisdiction,
+});
 
 export const TASKS_QUEUE = "sluice-tasks";
 export const TASKS_DLQ = "sluice-tasks-dlq";

@@ -10,7 +10,8 @@ import { faultAt } from "../faults";
 import type { FileReport } from "../jobs/contracts";
 import { jobStub } from "../jobs/job-client";
 import { backoffSeconds } from "./backoff";
-import { TaskMessageSchema, type TaskMessage } from "./messages";
+import { filesBucket } from "../tenancy/tenant";
+import { messageTenant, TaskMessageSchema, type TaskMessage } from "./messages";
 import { processClaim } from "./process-file";
 
 interface Delivery {
@@ -34,7 +35,7 @@ export async function handleTaskBatch(batch: MessageBatch, env: Env): Promise<vo
       message.ack();
       continue;
     }
-    const key = `${parsed.data.tenantId}:${parsed.data.jobId}`;
+    const key = `${parsed.data.jurisdiction}:${parsed.data.tenantId}:${parsed.data.jobId}`;
     byJob.set(key, [...(byJob.get(key) ?? []), { message, task: parsed.data }]);
   }
   for (const deliveries of byJob.values()) await processJobDeliveries(env, config, deliveries);
@@ -43,7 +44,8 @@ export async function handleTaskBatch(batch: MessageBatch, env: Env): Promise<vo
 async function processJobDeliveries(env: Env, config: Config, deliveries: Delivery[]): Promise<void> {
   const first = deliveries[0];
   if (!first) return;
-  const stub = jobStub(env, first.task.tenantId, first.task.jobId);
+  const tenant = messageTenant(first.task);
+  const stub = jobStub(env, tenant, first.task.jobId);
   const retryEach = (items: Delivery[]) => {
     for (const { message } of items) message.retry({ delaySeconds: retryDelay(config, message.attempts) });
   };
@@ -71,7 +73,7 @@ async function processJobDeliveries(env: Env, config: Config, deliveries: Delive
       delivery.message.ack();
       continue;
     }
-    const report = await processClaim(env.FILES, claim, {
+    const report = await processClaim(filesBucket(env, tenant), claim, {
       limits: processingLimits(config),
       retryDelaySeconds: retryDelay(config, delivery.message.attempts),
     });

@@ -1,3 +1,5 @@
+import type { Jurisdiction, Tenant } from "../tenancy/tenant";
+
 /** API keys in D1, looked up by the SHA-256 of the presented key (keys are never stored in clear). */
 export async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
@@ -5,10 +7,13 @@ export async function sha256Hex(text: string): Promise<string> {
 }
 
 /** The tenant owning an active (not revoked) key, or null. */
-export async function tenantForKey(db: D1Database, key: string): Promise<string | null> {
+export async function tenantForKey(db: D1Database, key: string): Promise<Tenant | null> {
   const row = await db
-    .prepare("SELECT tenant_id FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL")
+    .prepare(
+      `SELECT t.id, t.jurisdiction FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
+       WHERE k.key_hash = ? AND k.revoked_at IS NULL`,
+    )
     .bind(await sha256Hex(key))
-    .first<{ tenant_id: string }>();
-  return row?.tenant_id ?? null;
+    .first<{ id: string; jurisdiction: Jurisdiction }>();
+  return row ? { id: row.id, jurisdiction: row.jurisdiction } : null;
 }

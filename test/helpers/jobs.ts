@@ -4,10 +4,10 @@
  */
 import { runDurableObjectAlarm, runInDurableObject, type QueueResult } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
-import { DEV_TENANT_ID } from "../../src/http/auth";
+import { DEV_TENANT } from "../../src/http/auth";
 import type { TaskMessage } from "../../src/queue/messages";
 
-export function jobDurableObject(jobId: string, tenantId = DEV_TENANT_ID) {
+export function jobDurableObject(jobId: string, tenantId = DEV_TENANT.id) {
   return env.JOBS.get(env.JOBS.idFromName(`${tenantId}:${jobId}`));
 }
 
@@ -35,9 +35,10 @@ export async function runAlarm(jobId: string): Promise<boolean> {
   return runDurableObjectAlarm(jobDurableObject(jobId));
 }
 
-export const taskMessage = (jobId: string, fileId: string, tenantId = DEV_TENANT_ID): TaskMessage => ({
+export const taskMessage = (jobId: string, fileId: string, tenantId = DEV_TENANT.id): TaskMessage => ({
   v: 1,
   tenantId,
+  jurisdiction: "default",
   jobId,
   fileId,
 });

@@ -3,7 +3,7 @@
  * checks would leave it (used for sources the upload endpoints refuse, such as an empty file).
  */
 import { env } from "cloudflare:workers";
-import { DEV_TENANT_ID } from "../../src/http/auth";
+import { DEV_TENANT } from "../../src/http/auth";
 import { newFileId } from "../../src/ids";
 import { insertFiles } from "../../src/storage/files-repo";
 import { fileSourceKey } from "../../src/storage/r2-layout";
@@ -12,7 +12,7 @@ export async function seedFile(
   bytes: Uint8Array,
   name: string,
   contentType: string,
-  tenantId = DEV_TENANT_ID,
+  tenantId = DEV_TENANT.id,
 ) {
   const id = newFileId();
   const key = fileSourceKey(tenantId, id);

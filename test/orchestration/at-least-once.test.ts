@@ -4,6 +4,7 @@ import { armFault, disarmFaults } from "../../src/faults";
 import type { JobObject } from "../../src/schemas/jobs";
 import { api, createJob, json, upload, waitForJob } from "../helpers/api";
 import { fixture } from "../helpers/fixtures";
+import { DEV_TENANT } from "../../src/http/auth";
 import { jobStub } from "../../src/jobs/job-client";
 import { deliver, delivery, sql, taskMessage } from "../helpers/jobs";
 
@@ -91,7 +92,7 @@ describe("at-least-once delivery", () => {
     const file = await upload(await fixture("text/libjpeg-turbo_README.md"), "README.md");
     armFault("dispatch.drop");
     const job = await json<JobObject>(await createJob({ files: [file.id], stages: ["extract"] }), 202);
-    const stub = jobStub(env, "dev", job.id);
+    const stub = jobStub(env, DEV_TENANT, job.id);
     const [claim] = await stub.claim([file.id]);
     expect(claim?.outcome).toBe("claimed");
     const token = claim?.outcome === "claimed" ? claim.token : -1;

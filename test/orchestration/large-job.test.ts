@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { DEV_TENANT_ID } from "../../src/http/auth";
+import { DEV_TENANT } from "../../src/http/auth";
 import { newFileId } from "../../src/ids";
 import type { JobObject } from "../../src/schemas/jobs";
 import { insertFiles, type FileRecord } from "../../src/storage/files-repo";
@@ -17,16 +17,16 @@ describe("a job of 1,000 files", () => {
       const id = newFileId();
       const text = `note ${i}: the quick brown fox jumps over the lazy dog`;
       files.push({
-        tenantId: DEV_TENANT_ID,
+        tenantId: DEV_TENANT.id,
         id,
         name: `note-${i}.txt`,
         size: text.length,
         contentType: "text/plain",
         sha256: "0".repeat(64),
-        r2Key: fileSourceKey(DEV_TENANT_ID, id),
+        r2Key: fileSourceKey(DEV_TENANT.id, id),
         createdAt: Date.now(),
       });
-      await env.FILES.put(fileSourceKey(DEV_TENANT_ID, id), text);
+      await env.FILES.put(fileSourceKey(DEV_TENANT.id, id), text);
     }
     await insertFiles(env.DB, files);
 

@@ -17,6 +17,7 @@ import {
   UploadQuerySchema,
 } from "../../schemas/files";
 import { getFile, listFiles } from "../../storage/files-repo";
+import { filesBucket } from "../../tenancy/tenant";
 import { decodeCursor, paginate } from "../cursor";
 import { bearerAuth, createRouter } from "../router";
 import { serveObject } from "../serve-object";
@@ -61,7 +62,7 @@ const uploadRoute = createRoute({
 
 files.openapi(uploadRoute, async (c) => {
   const config = getConfig(c.env);
-  const tenantId = c.get("tenantId");
+  const tenant = c.get("tenant");
   const declaredLength = Number(c.req.header("Content-Length") ?? Number.NaN);
   if (declaredLength > config.MAX_UPLOAD_BYTES) {
     throw new ApiError("payload_too_large", `files can be at most ${config.MAX_UPLOAD_BYTES} bytes`, {
@@ -70,13 +71,13 @@ files.openapi(uploadRoute, async (c) => {
   }
   const declaredType = mediaTypeEssence(c.req.header("Content-Type"));
   if (declaredType === "multipart/form-data") {
-    const stored = await storeFormUploads(c.env, c.req.raw, tenantId, config.MAX_UPLOAD_BYTES);
+    const stored = await storeFormUploads(c.env, c.req.raw, tenant, config.MAX_UPLOAD_BYTES);
     return c.json({ files: stored.map(toFileObject) }, 201);
   }
   const body = c.req.raw.body as ReadableStream<Uint8Array> | null;
   if (!body || declaredLength === 0) throw new ApiError("empty_body", "the body is empty (0 bytes)");
   const file = await storeUpload(c.env, {
-    tenantId,
+    tenant,
     name: normalizeFileName(c.req.valid("query").name),
     declaredType,
     body,
@@ -101,7 +102,7 @@ const listRoute = createRoute({
 
 files.openapi(listRoute, async (c) => {
   const { limit, cursor } = c.req.valid("query");
-  const rows = await listFiles(c.env.DB, c.get("tenantId"), limit + 1, decodeCursor(cursor));
+  const rows = await listFiles(c.env.DB, c.get("tenant").id, limit + 1, decodeCursor(cursor));
   const { page, nextCursor } = paginate(rows, limit);
   return c.json({ files: page.map(toFileObject), nextCursor }, 200);
 });
@@ -120,7 +121,7 @@ const getRoute = createRoute({
 });
 
 files.openapi(getRoute, async (c) => {
-  const file = await getFile(c.env.DB, c.get("tenantId"), c.req.valid("param").id);
+  const file = await getFile(c.env.DB, c.get("tenant").id, c.req.valid("param").id);
   if (!file) throw notFound("the file");
   return c.json(toFileObject(file), 200);
 });
@@ -145,9 +146,13 @@ const contentRoute = createRoute({
 });
 
 files.openapi(contentRoute, async (c) => {
-  const file = await getFile(c.env.DB, c.get("tenantId"), c.req.valid("param").id);
+  const tenant = c.get("tenant");
+  const file = await getFile(c.env.DB, tenant.id, c.req.valid("param").id);
   if (!file) throw notFound("the file");
-  return serveObject(c, file.r2Key, { contentType: file.contentType, fileName: file.name });
+  return serveObject(c, filesBucket(c.env, tenant), file.r2Key, {
+    contentType: file.contentType,
+    fileName: file.name,
+  });
 });
 
 const deleteRoute = createRoute({
@@ -165,7 +170,7 @@ const deleteRoute = createRoute({
 });
 
 files.openapi(deleteRoute, async (c) => {
-  const deleted = await deleteFile(c.env, c.get("tenantId"), c.req.valid("param").id);
+  const deleted = await deleteFile(c.env, c.get("tenant"), c.req.valid("param").id);
   if (!deleted) throw notFound("the file");
   return c.body(null, 204);
 });

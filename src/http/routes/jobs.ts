@@ -16,6 +16,7 @@ import {
 } from "../../schemas/jobs";
 import { listJobs } from "../../storage/jobs-repo";
 import { outputKey } from "../../storage/r2-layout";
+import { filesBucket } from "../../tenancy/tenant";
 import { decodeCursor, paginate } from "../cursor";
 import { bearerAuth, createRouter } from "../router";
 import { serveObject } from "../serve-object";
@@ -61,7 +62,7 @@ const createJobRoute = createRoute({
 jobs.openapi(createJobRoute, async (c) => {
   const { job, replayed } = await createJob(
     c.env,
-    c.get("tenantId"),
+    c.get("tenant"),
     c.req.valid("json"),
     c.req.valid("header")["idempotency-key"],
   );
@@ -92,7 +93,7 @@ const listJobsRoute = createRoute({
 
 jobs.openapi(listJobsRoute, async (c) => {
   const { limit, cursor, status } = c.req.valid("query");
-  const rows = await listJobs(c.env.DB, c.get("tenantId"), {
+  const rows = await listJobs(c.env.DB, c.get("tenant").id, {
     status,
     limit: limit + 1,
     after: decodeCursor(cursor),
@@ -133,7 +134,7 @@ const getJobRoute = createRoute({
 
 jobs.openapi(getJobRoute, async (c) => {
   const { filesLimit, filesCursor } = c.req.valid("query");
-  const job = await jobStub(c.env, c.get("tenantId"), c.req.valid("param").id).get(
+  const job = await jobStub(c.env, c.get("tenant"), c.req.valid("param").id).get(
     Number(filesCursor ?? 0),
     filesLimit,
   );
@@ -157,7 +158,7 @@ const cancelRoute = createRoute({
 });
 
 jobs.openapi(cancelRoute, async (c) => {
-  const result = await jobStub(c.env, c.get("tenantId"), c.req.valid("param").id).cancel();
+  const result = await jobStub(c.env, c.get("tenant"), c.req.valid("param").id).cancel();
   if (!result) throw notFound("the job");
   if (result.outcome === "terminal") {
     throw new ApiError("job_terminal", `the job has already ended with status '${result.job.status}'`);
@@ -182,7 +183,7 @@ const retryRoute = createRoute({
 });
 
 jobs.openapi(retryRoute, async (c) => {
-  const result = await jobStub(c.env, c.get("tenantId"), c.req.valid("param").id).retry();
+  const result = await jobStub(c.env, c.get("tenant"), c.req.valid("param").id).retry();
   if (!result) throw notFound("the job");
   if (result.outcome === "running")
     throw new ApiError("conflict", "the job is still running; retry it once it has ended");
@@ -223,7 +224,7 @@ const eventsRoute = createRoute({
 
 jobs.openapi(eventsRoute, async (c) => {
   const { after, limit } = c.req.valid("query");
-  const page = await jobStub(c.env, c.get("tenantId"), c.req.valid("param").id).events(after, limit);
+  const page = await jobStub(c.env, c.get("tenant"), c.req.valid("param").id).events(after, limit);
   if (!page) throw notFound("the job");
   const last = page.events[page.events.length - 1];
   return c.json({ events: page.events, nextAfter: last?.seq ?? after, ended: page.ended }, 200);
@@ -258,10 +259,10 @@ const outputRoute = createRoute({
 
 jobs.openapi(outputRoute, async (c) => {
   const { id, fileId, name } = c.req.valid("param");
-  const tenantId = c.get("tenantId");
-  const found = await jobStub(c.env, tenantId, id).output(fileId, name);
+  const tenant = c.get("tenant");
+  const found = await jobStub(c.env, tenant, id).output(fileId, name);
   if (!found) throw notFound("the output");
-  return serveObject(c, outputKey(tenantId, fileId, id, found.stage, name), {
+  return serveObject(c, filesBucket(c.env, tenant), outputKey(tenant.id, fileId, id, found.stage, name), {
     contentType: found.output.contentType,
   });
 });
