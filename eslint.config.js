@@ -9,7 +9,13 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        project: ["./tsconfig.json", "./tsconfig.node.json"],
+        project: [
+          "./tsconfig.json",
+          "./tsconfig.node.json",
+          "./src/cli/tsconfig.json",
+          "./src/dashboard/tsconfig.json",
+          "./test/e2e/tsconfig.json",
+        ],
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -26,5 +32,9 @@ export default tseslint.config(
   {
     files: ["scripts/**/*.mjs"],
     languageOptions: { globals: { process: "readonly", console: "readonly" } },
+  },
+  {
+    files: ["test/workers/**/*.js"],
+    languageOptions: { globals: { URL: "readonly", Response: "readonly" } },
   },
 );

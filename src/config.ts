@@ -15,6 +15,11 @@ const ConfigSchema = z.object({
   MAX_FORM_FILE_BYTES: int(32 * 1024 * 1024, 1),
   /** Largest file a stage loads into memory (a Worker isolate has 128 MB in all). */
   MAX_PROCESS_BYTES: int(48 * 1024 * 1024, 1),
+  /**
+   * Largest image photon decodes in full (bigger JPEGs are decoded at 1/8 scale when that suffices).
+   * Measured with `npm run bench:stages`: up to 6 MP photon peaks at ~79 MiB of wasm memory; 7 MP PNG
+   * needs 102 MiB and 12 MP 155-186 MiB, which a 128 MB isolate cannot give.
+   */
   MAX_IMAGE_PIXELS: int(6_000_000, 1),
   MAX_PDF_PAGES: int(2000, 1),
   /** How long a consumer's claim on a file lasts before the Job DO's alarm hands it to another. */
@@ -30,6 +35,90 @@ const ConfigSchema = z.object({
   PROJECTION_DEBOUNCE_MS: int(1000),
   /** Key of the local development tenant; only ever set in `.dev.vars`. */
   DEV_API_KEY: z.string().min(16).optional(),
+  /** Deliveries of one webhook event before it is marked failed (retried with backoff in between). */
+  WEBHOOK_MAX_ATTEMPTS: int(8, 1),
+  WEBHOOK_RETRY_BASE_DELAY_SECONDS: int(5),
+  WEBHOOK_RETRY_MAX_DELAY_SECONDS: int(3600),
+  /** How long a receiver has to answer one delivery. */
+  WEBHOOK_TIMEOUT_MS: int(10_000, 1),
+  /**
+   * Default cap on a tenant's files in flight (dispatched to the queue or processing) across all its
+   * jobs, so one tenant's flood does not fill the queue ahead of everyone else.
+   */
+  MAX_CONCURRENT_FILES: int(100, 1),
+  /** Default fair-use limit per tenant: sustained requests per second and burst size. */
+  RATE_LIMIT_PER_SECOND: int(50, 1),
+  RATE_LIMIT_BURST: int(200, 1),
+  /**
+   * `enforce` creates EU tenants' Job DOs in the EU jurisdiction (production). `simulate` is for local
+   * workerd, which does not implement jurisdictions: the same routing, in the plain namespace.
+   */
+  JURISDICTION_MODE: z.enum(["enforce", "simulate"]).default("enforce"),
+  /** Days files and jobs are kept (a tenant's `retentionDays` overrides it); 0 keeps them forever. */
+  RETENTION_DAYS: int(30),
+  /** Token of the admin API (tenants and keys); a secret. The admin API is off without it. */
+  ADMIN_TOKEN: z.string().min(16).optional(),
+  // --- Presigned and multipart uploads, import by URL ---
+  /** R2 S3 API credentials the Worker signs upload URLs with (secrets in production, `.dev.vars` locally). */
+  R2_ACCESS_KEY_ID: z.string().min(1).optional(),
+  R2_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** Account whose R2 S3 endpoint (`https://<id>.r2.cloudflarestorage.com`, `.eu.` for EU) signed URLs name. */
+  R2_ACCOUNT_ID: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/, "must be a 32-character hex account id")
+    .optional(),
+  /** Explicit S3 endpoint bases (override R2_ACCOUNT_ID); unset locally: the request's own origin + `/cdn-cgi/local/r2/s3`. */
+  R2_S3_ENDPOINT: z.url().optional(),
+  R2_S3_ENDPOINT_EU: z.url().optional(),
+  /** Bucket names behind FILES and FILES_EU (a binding does not know its bucket's name). */
+  R2_BUCKET_NAME: z.string().min(3).default("sluice-files"),
+  R2_BUCKET_NAME_EU: z.string().min(3).default("sluice-files-eu"),
+  /** Lifetime of a presigned upload URL (R2 allows 1 s to 7 days). */
+  UPLOAD_URL_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 3600)
+    .default(15 * 60),
+  /** How long a presigned or multipart upload may stay pending before it can no longer be completed. */
+  UPLOAD_PENDING_TTL_SECONDS: int(7 * 24 * 3600, 60),
+  /** Largest presigned single PUT (R2's limit for one PUT is 5 GiB). */
+  MAX_PRESIGNED_UPLOAD_BYTES: int(5 * 1024 ** 3, 1),
+  /** Largest multipart upload (R2's object limit is 5 TiB). */
+  MAX_MULTIPART_UPLOAD_BYTES: int(5 * 1024 ** 4, 1),
+  /** Part size suggested to multipart clients (R2: 5 MiB to 5 GiB, all parts equal but the last). */
+  MULTIPART_PART_BYTES: int(16 * 1024 * 1024, 5 * 1024 * 1024),
+  /** Largest file imported by URL, how long an import may take, and how many redirects it follows. */
+  IMPORT_MAX_BYTES: int(100 * 1024 * 1024, 1),
+  IMPORT_TIMEOUT_MS: int(30_000, 1),
+  IMPORT_MAX_REDIRECTS: int(5),
+  /**
+   * Hosts (`host` or `host:port`, comma-separated) an import may reach although they are private or
+   * loopback. For tests only: production configuration never sets it.
+   */
+  IMPORT_ALLOW_PRIVATE_HOSTS: z
+    .string()
+    .default("")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((host) => host.trim().toLowerCase())
+        .filter((host) => host !== ""),
+    ),
+  /** Optional DNS-over-HTTPS resolver (JSON API) used to refuse names that resolve to private addresses. */
+  IMPORT_DOH_URL: z.url().optional(),
+  // --- Enrichment, synchronous processing ---
+  /** `auto`: Workers AI when an `AI` binding exists, else local; `local`: always the local provider. */
+  ENRICH_PROVIDER: z.enum(["auto", "local", "workers-ai"]).default("auto"),
+  /** The Workers AI model the enrich stage asks when it uses Workers AI. */
+  ENRICH_AI_MODEL: z.string().min(1).default("@cf/meta/llama-3.1-8b-instruct"),
+  /** POST /v1/process: most files, total bytes and total PDF pages in one synchronous request. */
+  SYNC_MAX_FILES: int(5, 1),
+  SYNC_MAX_BYTES: int(10 * 1024 * 1024, 1),
+  SYNC_MAX_PAGES: int(50, 1),
+  // --- Reliability testing ---
+  /** Fault injection for tests and the load harness (JSON, see src/faults.ts); never set in production. */
+  FAULT_INJECTION: z.string().optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -18,9 +18,12 @@ export const ERROR_CODES = {
   job_terminal: { status: 409, title: "The job has already ended" },
   nothing_to_retry: { status: 409, title: "The job has no failed files to retry" },
   idempotency_key_in_use: { status: 409, title: "A request with this idempotency key is still in progress" },
+  rate_limited: { status: 429, title: "Too many requests for this tenant" },
   payload_too_large: { status: 413, title: "The request body is too large" },
   unsupported_media_type: { status: 415, title: "The content type is not supported here" },
   range_not_satisfiable: { status: 416, title: "The requested range cannot be served" },
+  invalid_destination: { status: 400, title: "The URL points somewhere Sluice does not send to" },
+  unknown_webhook: { status: 400, title: "The webhook endpoint named in the request does not exist" },
   idempotency_key_reused: {
     status: 422,
     title: "This idempotency key was already used with a different request",
@@ -28,6 +31,33 @@ export const ERROR_CODES = {
   empty_body: { status: 422, title: "The body is empty" },
   internal_error: { status: 500, title: "Internal error" },
   unavailable: { status: 503, title: "A dependency is temporarily unavailable" },
+  // Direct, presigned and multipart uploads.
+  content_type_mismatch: { status: 415, title: "The bytes are not of the declared content type" },
+  uploads_not_configured: { status: 503, title: "Presigned uploads are not configured on this deployment" },
+  upload_too_large: { status: 422, title: "The upload is larger than allowed" },
+  upload_object_missing: { status: 422, title: "Nothing has been uploaded for this upload yet" },
+  upload_size_mismatch: { status: 422, title: "The uploaded size differs from the declared size" },
+  upload_type_mismatch: { status: 422, title: "The uploaded bytes are not of the declared content type" },
+  upload_checksum_mismatch: { status: 422, title: "The uploaded bytes do not match the declared SHA-256" },
+  upload_parts_invalid: { status: 422, title: "The multipart upload's parts cannot be assembled" },
+  upload_not_multipart: { status: 409, title: "This upload is a single PUT, not a multipart upload" },
+  upload_aborted: { status: 409, title: "The upload was aborted" },
+  upload_expired: { status: 410, title: "The upload expired before it was completed" },
+  // Import by URL (the url_* codes also apply wherever Sluice fetches a URL it was given).
+  url_invalid: { status: 400, title: "The URL is not valid" },
+  url_scheme_not_allowed: { status: 400, title: "Only http and https URLs are allowed" },
+  url_credentials_not_allowed: { status: 400, title: "URLs must not carry credentials" },
+  url_host_not_allowed: { status: 400, title: "The URL points at a private, local or reserved address" },
+  url_redirect_not_allowed: { status: 400, title: "The URL redirects to a URL that is not allowed" },
+  import_too_many_redirects: { status: 422, title: "The URL redirects too many times" },
+  import_source_failed: { status: 422, title: "The URL did not answer with a file" },
+  import_too_large: { status: 422, title: "The file at the URL is larger than allowed" },
+  import_unreachable: { status: 502, title: "The URL could not be reached" },
+  import_timeout: { status: 504, title: "Fetching the URL took too long" },
+  // Dead letters.
+  not_redrivable: { status: 409, title: "This dead letter cannot be re-driven" },
+  invalid_query: { status: 400, title: "The search query cannot be used" },
+  sync_limit_exceeded: { status: 413, title: "The request is too large to process synchronously" },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -6,16 +6,28 @@ import { createApp } from "./http/app";
 import { handleDeadLetterBatch } from "./queue/dead-letter-consumer";
 import { TASKS_DLQ, TASKS_QUEUE } from "./queue/messages";
 import { handleTaskBatch } from "./queue/task-consumer";
+import { runMaintenance } from "./retention/maintenance";
+import { handleWebhookBatch } from "./webhooks/deliver";
+import { WEBHOOKS_QUEUE } from "./webhooks/messages";
 
 export { JobDurableObject } from "./jobs/job-do";
+export { TenantLimiter } from "./limits/tenant-limiter";
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
+  scheduled(_controller, env, ctx) {
+    ctx.waitUntil(
+      runMaintenance(env, Date.now()).then((report) => {
+        console.log(JSON.stringify({ msg: "maintenance", ...report }));
+      }),
+    );
+  },
   async queue(batch, env) {
     if (batch.queue === TASKS_QUEUE) await handleTaskBatch(batch, env);
     else if (batch.queue === TASKS_DLQ) await handleDeadLetterBatch(batch, env);
+    else if (batch.queue === WEBHOOKS_QUEUE) await handleWebhookBatch(batch, env);
     else {
       console.error(JSON.stringify({ msg: "message from an unknown queue", queue: batch.queue }));
       batch.retryAll();

@@ -4,6 +4,8 @@ declare namespace Cloudflare {
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
     DEV_API_KEY: string;
     FIXTURES: Fetcher;
+    EVENTS_SINK: Fetcher;
+    WEBHOOK_RECEIVER: Fetcher;
     CORPUS: Fetcher;
   }
 }

@@ -1,7 +1,9 @@
 /**
  * Stores one uploaded file: streams the bytes to R2 under a key Sluice chooses (never the client's
- * name), measures them on the way, and records the file in the D1 listing. An empty body or one over
- * the size limit leaves nothing behind.
+ * name), measures them on the way, and records the file in the D1 listing. The size limit is enforced
+ * while streaming (whatever Content-Length said), and the first bytes are checked against the declared
+ * content type before the rest is stored. An empty body, one over the limit or one of another type
+ * leaves nothing behind.
  */
 import { ApiError } from "../errors";
 import { newFileId } from "../ids";
@@ -11,6 +13,7 @@ import { fileSourceKey } from "../storage/r2-layout";
 import { BodyTooLargeError, putStream } from "../storage/r2-upload";
 import { filesBucket, type Tenant } from "../tenancy/tenant";
 import { recordedContentType } from "./content-type";
+import { ContentTypeMismatchError, guardDeclaredType } from "./sniff-guard";
 
 export interface UploadInput {
   tenant: Tenant;
@@ -26,7 +29,7 @@ export async function storeUpload(env: Env, input: UploadInput): Promise<FileRec
   const bucket = filesBucket(env, input.tenant);
   let stored;
   try {
-    stored = await putStream(bucket, key, input.body, {
+    stored = await putStream(bucket, key, guardDeclaredType(input.body, input.declaredType), {
       maxBytes: input.maxBytes,
       customMetadata: { tenantId: input.tenant.id, fileId: id },
     });
@@ -36,6 +39,7 @@ export async function storeUpload(env: Env, input: UploadInput): Promise<FileRec
         limit: input.maxBytes,
       });
     }
+    if (error instanceof ContentTypeMismatchError) throw new ApiError("content_type_mismatch", error.message);
     throw error;
   }
   if (stored.size === 0) {

@@ -6,11 +6,22 @@ import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { ApiError } from "../errors";
 import { requireApiKey } from "./auth";
+import { rateLimit } from "./rate-limit";
 import { problem, toApiError } from "./problem";
 import { createRouter } from "./router";
 import { files } from "./routes/files";
+import { importUrl } from "./routes/import";
+import { uploads } from "./routes/uploads";
 import { health } from "./routes/health";
+import { deadLetters } from "./routes/dead-letters";
+import { jobEvents } from "./routes/job-events";
 import { jobs } from "./routes/jobs";
+import { admin } from "./routes/admin";
+import { webhooks } from "./routes/webhooks";
+import { search } from "./routes/search";
+import { processRoutes } from "./routes/process";
+import { docs } from "./routes/docs";
+import { enrichOpenApi } from "./openapi/enrich";
 
 /** JSON bodies are small (a job names at most 1,000 ids); uploads have their own limits. */
 const MAX_JSON_BODY_BYTES = 256 * 1024;
@@ -19,7 +30,8 @@ export function createApp() {
   const app = createRouter();
 
   app.use(requestId());
-  app.use("/v1/*", requireApiKey);
+  app.use("/v1/*", requireApiKey, rateLimit);
+  app.use("/openapi.json", enrichOpenApi);
   app.on(
     ["POST", "PUT", "PATCH"],
     "/v1/jobs/*",
@@ -43,12 +55,26 @@ export function createApp() {
 
   app.route("/", health);
   app.route("/", files);
+  app.route("/", importUrl);
+  app.route("/", uploads);
   app.route("/", jobs);
+  app.route("/", deadLetters);
+  app.route("/", jobEvents);
+  app.route("/", admin);
+  app.route("/", webhooks);
+  app.route("/", search);
+  app.route("/", processRoutes);
+  app.route("/", docs);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
     scheme: "bearer",
     description: "An API key of your tenant: `Authorization: Bearer <key>`.",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {
+    type: "http",
+    scheme: "bearer",
+    description: "The deployment's ADMIN_TOKEN (admin routes only).",
   });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

@@ -6,23 +6,17 @@
 import { createMiddleware } from "hono/factory";
 import { getConfig } from "../config";
 import { ApiError } from "../errors";
-import { sha256Hex, tenantForKey } from "../storage/api-keys-repo";
+import { tenantForKey } from "../storage/api-keys-repo";
 import type { Tenant } from "../tenancy/tenant";
 import type { AppEnv } from "./app-env";
+import { sameSecret } from "./secrets";
 
-export const DEV_TENANT: Tenant = { id: "dev", jurisdiction: "default" };
+export const DEV_TENANT: Tenant = { id: "dev", jurisdiction: "default", settings: {} };
 
 const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]{16,256})$/;
 
 const unauthorized = (detail: string) =>
   new ApiError("unauthorized", detail, {}, { "WWW-Authenticate": 'Bearer realm="sluice"' });
-
-/** Compares two secrets in time independent of where they differ (by comparing their digests). */
-async function sameSecret(a: string, b: string): Promise<boolean> {
-  const [left, right] = await Promise.all([sha256Hex(a), sha256Hex(b)]);
-  const encoder = new TextEncoder();
-  return crypto.subtle.timingSafeEqual(encoder.encode(left), encoder.encode(right));
-}
 
 export const requireApiKey = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header("Authorization");

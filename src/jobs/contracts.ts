@@ -22,6 +22,10 @@ export interface CreateJobInput {
   jobId: string;
   stages: StageName[];
   options: JobOptions;
+  /** The tenant's cap on files in flight at once, shared with its other jobs. */
+  maxInFlight: number;
+  /** Where the job's events are delivered as webhooks (null: nowhere). */
+  webhookEndpointId: string | null;
   /** Hash of the validated request; creating again with another hash is a conflict. */
   requestHash: string;
   files: JobFileInput[];

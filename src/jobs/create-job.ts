@@ -4,6 +4,7 @@
  * tasks. The job id is fixed before anything is created, so a retried request re-creates exactly the
  * same job instead of a second one.
  */
+import { getConfig } from "../config";
 import { ApiError } from "../errors";
 import { newJobId } from "../ids";
 import { DEFAULT_JOB_OPTIONS, type JobOptions } from "../pipeline/options";
@@ -19,6 +20,7 @@ import {
 import { canonicalJson } from "../util/canonical-json";
 import type { Tenant } from "../tenancy/tenant";
 import { jobStub } from "./job-client";
+import { defaultEndpoint, getEndpoint } from "../storage/webhook-endpoints-repo";
 import type { JobView } from "./job-view";
 
 export interface CreatedJob {
@@ -42,7 +44,12 @@ export async function createJob(
   }
   const options = request.options ?? DEFAULT_JOB_OPTIONS;
   const requestHash = await sha256Hex(
-    canonicalJson({ files: request.files, stages: request.stages, options }),
+    canonicalJson({
+      files: request.files,
+      stages: request.stages,
+      options,
+      webhook: request.webhook ?? null,
+    }),
   );
 
   let jobId = newJobId();
@@ -117,6 +124,8 @@ async function createWithFiles(
     stages: request.stages,
     options,
     requestHash,
+    webhookEndpointId: await webhookEndpointFor(env, tenant, request.webhook),
+    maxInFlight: tenant.settings.maxConcurrentFiles ?? getConfig(env).MAX_CONCURRENT_FILES,
     files: request.files.map((id) => {
       const file = byId.get(id);
       if (!file) throw new Error(`file ${id} vanished`);
@@ -127,4 +136,18 @@ async function createWithFiles(
     throw new ApiError("conflict", "a different job already exists under this id");
   }
   return result.job;
+}
+
+/** The endpoint the job's events go to: the one it names, else the tenant's default, else none. */
+async function webhookEndpointFor(
+  env: Env,
+  tenant: Tenant,
+  requested: string | undefined,
+): Promise<string | null> {
+  if (requested === undefined) return (await defaultEndpoint(env.DB, tenant.id))?.id ?? null;
+  const endpoint = await getEndpoint(env.DB, tenant.id, requested);
+  if (!endpoint || endpoint.disabledAt !== null) {
+    throw new ApiError("unknown_webhook", `no active webhook endpoint '${requested}'`);
+  }
+  return endpoint.id;
 }

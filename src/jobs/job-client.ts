@@ -6,7 +6,20 @@ import { jobNamespace, type Tenant } from "../tenancy/tenant";
 import type { JobDurableObject } from "./job-do";
 
 type RpcMethods =
-  "create" | "get" | "events" | "cancel" | "retry" | "output" | "claim" | "report" | "deadLetter";
+  | "create"
+  | "get"
+  | "events"
+  | "eventStream"
+  | "cancel"
+  | "retry"
+  | "output"
+  | "claim"
+  | "report"
+  | "deadLetter"
+  | "redrive"
+  | "fileIds"
+  | "purge"
+  | "wake";
 
 /**
  * The Job DO's RPC surface as callers see it: the class's own method signatures, each returning a

@@ -1,11 +1,13 @@
 /**
  * The Job Durable Object: one per job, the single source of truth for its state. It exposes RPC
- * methods to the API (create, get, events, cancel, retry, output lookup) and to the queue consumers
- * (claim, report, deadLetter). Each call changes state in one SQLite transaction through the state
- * machine, then delivers the outbox; the alarm re-delivers what failed and re-drives lost work.
+ * methods to the API (create, get, events, cancel, retry, output lookup, redrive of a dead letter) and
+ * to the queue consumers (claim, report, deadLetter). Each call changes state in one SQLite transaction
+ * through the state machine, then delivers the outbox; the alarm re-delivers what failed and re-drives
+ * lost work.
  */
 import { DurableObject } from "cloudflare:workers";
 import { getConfig } from "../config";
+import { configureFaultsFromEnv, injectFault } from "../faults";
 import type {
   ClaimResult,
   CreateJobInput,
@@ -14,10 +16,13 @@ import type {
   OutputRecord,
   ReportResult,
 } from "./contracts";
+import { DeadLetterMachine, type DeadLetterOutcome, type RedriveOutcome } from "./dead-letter-machine";
 import { JobMachine, type MachineSettings } from "./job-machine";
 import { hasSchema, migrate } from "./job-schema";
 import { JobStore } from "./job-store";
 import { eventObject, jobView, type JobView } from "./job-view";
+import { tenantLimiter } from "../limits/tenant-limiter";
+import { EventStreams } from "./event-streams";
 import { deliverOutbox } from "./outbox";
 import { TERMINAL_JOB_STATUSES } from "./types";
 import type { EventObject } from "../schemas/jobs";
@@ -35,9 +40,11 @@ export class JobDurableObject extends DurableObject<Env> {
   private readonly settings: MachineSettings;
   private exists = false;
   private delivering: Promise<void> = Promise.resolve();
+  private readonly streams = new EventStreams({ read: (after, limit) => this.events(after, limit) });
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    configureFaultsFromEnv(env);
     this.store = new JobStore(ctx.storage.sql);
     const config = getConfig(env);
     this.settings = {
@@ -83,6 +90,12 @@ export class JobDurableObject extends DurableObject<Env> {
     return { events, ended: rows.length <= limit && TERMINAL_JOB_STATUSES.has(job.status) };
   }
 
+  /** A live SSE stream of the job's events after `afterSeq` (null when the job does not exist). */
+  eventStream(afterSeq: number): ReadableStream<Uint8Array> | null {
+    if (!this.exists || !this.store.job()) return null;
+    return this.streams.open(afterSeq);
+  }
+
   async cancel(): Promise<{ outcome: "cancelled" | "terminal"; job: JobView } | null> {
     if (!this.exists) return null;
     const outcome = this.transaction(() => this.machine().cancel(Date.now()));
@@ -110,6 +123,22 @@ export class JobDurableObject extends DurableObject<Env> {
     return null;
   }
 
+  /** The ids of the job's files (for deleting what the job derived from them). */
+  fileIds(): string[] | null {
+    if (!this.exists || !this.store.job()) return null;
+    return this.store.fileIds();
+  }
+
+  /** Deletes the job's state for good; the object is empty afterwards (the job no longer exists). */
+  async purge(): Promise<boolean> {
+    if (!this.exists) return false;
+    this.streams.closeAll();
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.exists = false;
+    return true;
+  }
+
   // ---- queue consumers ------------------------------------------------------------------------
 
   async claim(fileIds: string[], leaseMs?: number): Promise<ClaimResult[]> {
@@ -128,11 +157,31 @@ export class JobDurableObject extends DurableObject<Env> {
     return results;
   }
 
-  async deadLetter(fileId: string): Promise<boolean> {
-    if (!this.exists) return false;
-    const changed = this.transaction(() => this.machine().deadLetter(fileId, Date.now()));
+  /** The queue gave up on the file's message: fail what it still had to do (dead-letter consumer). */
+  async deadLetter(fileId: string): Promise<DeadLetterOutcome> {
+    if (!this.exists) return { kind: "no_job" };
+    const machine = new DeadLetterMachine(this.store, this.settings);
+    const outcome = this.transaction(() => machine.recordDeadLetter(fileId, Date.now()));
     await this.afterChange();
-    return changed;
+    return outcome;
+  }
+
+  /** Runs a dead-lettered (failed) file again, even when the job had ended (POST …/redrive). */
+  async redrive(fileId: string): Promise<RedriveOutcome> {
+    if (!this.exists) return { kind: "no_job" };
+    const machine = new DeadLetterMachine(this.store, this.settings);
+    const outcome = this.transaction(() => machine.redrive(fileId, Date.now()));
+    await this.afterChange();
+    return outcome;
+  }
+
+  /** Called by the tenant's limiter when concurrency slots freed up: dispatch what is waiting. */
+  async wake(): Promise<void> {
+    if (!this.exists) return;
+    this.transaction(() => {
+      this.store.bringDispatchesForward(Date.now());
+    });
+    await this.afterChange();
   }
 
   // ---- alarm ----------------------------------------------------------------------------------
@@ -142,7 +191,8 @@ export class JobDurableObject extends DurableObject<Env> {
     this.transaction(() => {
       this.machine().sweep(Date.now());
     });
-    await this.afterChange();
+    injectFault("alarm");
+    await this.afterChange(true);
   }
 
   // ---- internals ------------------------------------------------------------------------------
@@ -162,13 +212,31 @@ export class JobDurableObject extends DurableObject<Env> {
   }
 
   /** Delivers the outbox (one delivery at a time per object) and sets the alarm for what remains. */
-  private async afterChange(): Promise<void> {
-    const run = this.delivering.then(() =>
-      deliverOutbox(this.store, { tasks: this.env.TASKS, db: this.env.DB }, (fn) => this.transaction(fn)),
-    );
+  private async afterChange(refreshSlots = false): Promise<void> {
+    this.streams.notify();
+    const run = this.delivering.then(() => this.deliver(refreshSlots));
     this.delivering = run.catch(() => undefined);
     await run;
     await this.scheduleAlarm();
+  }
+
+  private async deliver(refreshSlots: boolean): Promise<void> {
+    const job = this.store.job();
+    if (!job) return;
+    await deliverOutbox(
+      this.store,
+      {
+        tasks: this.env.TASKS,
+        db: this.env.DB,
+        events: this.env.EVENTS,
+        webhooks: this.env.WEBHOOKS,
+        limiter: tenantLimiter(this.env, job.tenant_id),
+        // A running job refreshes its holding at least every REDRIVE_AFTER_MS (its alarm).
+        slots: { ttlMs: this.settings.leaseMs + 2 * this.settings.redriveAfterMs },
+      },
+      (fn) => this.transaction(fn),
+      { refreshSlots },
+    );
   }
 
   private async scheduleAlarm(): Promise<void> {

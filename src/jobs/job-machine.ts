@@ -37,6 +37,10 @@ export class JobMachine extends JobTransitions {
       completed_at: null,
       version: 1,
       lease_counter: 0,
+      webhook_endpoint_id: input.webhookEndpointId,
+      published_seq: 0,
+      max_in_flight: input.maxInFlight,
+      slots_held: 0,
     });
     input.files.forEach((file, index) => {
       this.store.insertFile({
@@ -258,20 +262,7 @@ export class JobMachine extends JobTransitions {
     const failed = this.store.filesWithStatus("failed");
     if (failed.length === 0) return "nothing";
     for (const file of failed) {
-      for (const task of this.store.tasksOf(file.file_id)) {
-        if (
-          task.status === "failed" ||
-          (task.status === "skipped" && task.error_code === "dependency_failed")
-        ) {
-          this.store.updateTask(file.file_id, task.stage, {
-            status: "pending",
-            error_code: null,
-            error_message: null,
-            completed_at: null,
-            duration_ms: null,
-          });
-        }
-      }
+      this.resetFailedTasks(file.file_id);
       this.store.updateFile(file.file_id, { status: "pending", attempts: 0, dispatches: 0, updated_at: now });
       this.store.enqueue("dispatch", file.file_id, now);
     }

@@ -4,8 +4,8 @@
  *
  * Tables: `job` (one row), `files` (one per file of the job, with its lease), `tasks` (file x stage),
  * `events` (the job's event log, `seq` strictly increasing) and `outbox` (side effects recorded in the
- * same transaction as the change that implies them, delivered afterwards: queue dispatches and the
- * D1 projection).
+ * same transaction as the change that implies them, delivered afterwards: queue dispatches, the D1
+ * projection, and publishing events past `job.published_seq` to the events and webhooks queues).
  */
 const MIGRATIONS: readonly string[] = [
   `
@@ -22,7 +22,11 @@ const MIGRATIONS: readonly string[] = [
     started_at INTEGER,
     completed_at INTEGER,
     version INTEGER NOT NULL,
-    lease_counter INTEGER NOT NULL DEFAULT 0
+    lease_counter INTEGER NOT NULL DEFAULT 0,
+    webhook_endpoint_id TEXT,
+    published_seq INTEGER NOT NULL DEFAULT 0,
+    max_in_flight INTEGER NOT NULL,
+    slots_held INTEGER NOT NULL DEFAULT 0
   );
   CREATE TABLE files (
     file_id TEXT PRIMARY KEY,

@@ -20,6 +20,12 @@ export type JobRow = {
   completed_at: number | null;
   version: number;
   lease_counter: number;
+  webhook_endpoint_id: string | null;
+  published_seq: number;
+  /** The tenant's cap on files in flight (dispatched or processing) across its jobs. */
+  max_in_flight: number;
+  /** Files in flight the tenant's limiter last allowed this job. */
+  slots_held: number;
 };
 
 export type FileRow = {
@@ -60,7 +66,7 @@ export type EventRow = {
   data: string;
 };
 
-export type OutboxKind = "dispatch" | "projection";
+export type OutboxKind = "dispatch" | "projection" | "publish";
 
 export type OutboxRow = {
   id: number;
@@ -90,8 +96,9 @@ export class JobStore {
   insertJob(row: JobRow): void {
     this.sql.exec(
       `INSERT INTO job (id, tenant_id, jurisdiction, status, stages, options, request_hash, created_at,
-                        updated_at, started_at, completed_at, version, lease_counter)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                        updated_at, started_at, completed_at, version, lease_counter, webhook_endpoint_id,
+                        published_seq, max_in_flight, slots_held)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       row.id,
       row.tenant_id,
       row.jurisdiction,
@@ -105,6 +112,10 @@ export class JobStore {
       row.completed_at,
       row.version,
       row.lease_counter,
+      row.webhook_endpoint_id,
+      row.published_seq,
+      row.max_in_flight,
+      row.slots_held,
     );
   }
 
@@ -144,6 +155,13 @@ export class JobStore {
       .toArray();
   }
 
+  fileIds(): string[] {
+    return this.sql
+      .exec<{ file_id: string }>("SELECT file_id FROM files ORDER BY position")
+      .toArray()
+      .map((row) => row.file_id);
+  }
+
   filesWithStatus(status: FileStatus): FileRow[] {
     return this.sql.exec<FileRow>("SELECT * FROM files WHERE status = ? ORDER BY position", status).toArray();
   }
@@ -160,6 +178,58 @@ export class JobStore {
       at,
       fileId,
     );
+  }
+
+  /** Files dispatched to the queue (or awaiting its redelivery) or being processed. */
+  inFlightCount(): number {
+    return (
+      this.sql
+        .exec<{ n: number }>(
+          "SELECT count(*) AS n FROM files WHERE status = 'processing' OR (status = 'pending' AND dispatched_at IS NOT NULL)",
+        )
+        .toArray()[0]?.n ?? 0
+    );
+  }
+
+  /**
+   * Dispatches that could go out now: those due, and those only waiting for concurrency slots (they
+   * never failed, so they carry no backoff). Waiting ones have a later due time so that they do not
+   * keep the alarm busy while the tenant's slots are taken.
+   */
+  dispatchCandidates(now: number, limit: number): OutboxRow[] {
+    return this.sql
+      .exec<OutboxRow>(
+        "SELECT * FROM outbox WHERE kind = 'dispatch' AND (due_at <= ? OR attempts = 0) ORDER BY id LIMIT ?",
+        now,
+        limit,
+      )
+      .toArray();
+  }
+
+  countDispatchCandidates(now: number): number {
+    return (
+      this.sql
+        .exec<{ n: number }>(
+          "SELECT count(*) AS n FROM outbox WHERE kind = 'dispatch' AND (due_at <= ? OR attempts = 0)",
+          now,
+        )
+        .toArray()[0]?.n ?? 0
+    );
+  }
+
+  /** Gives every due dispatch but `except` a later due time (they wait for concurrency slots). */
+  deferDueDispatches(now: number, until: number, except: ReadonlySet<number>): void {
+    this.sql.exec(
+      "UPDATE outbox SET due_at = ? WHERE kind = 'dispatch' AND due_at <= ? AND id NOT IN (SELECT value FROM json_each(?))",
+      until,
+      now,
+      JSON.stringify([...except]),
+    );
+  }
+
+  /** Makes every waiting dispatch due now (concurrency slots were freed). */
+  bringDispatchesForward(now: number): void {
+    this.sql.exec("UPDATE outbox SET due_at = ? WHERE kind = 'dispatch' AND due_at > ?", now, now);
   }
 
   counts(): JobCounts {
@@ -222,6 +292,10 @@ export class JobStore {
     );
   }
 
+  lastEventSeq(): number {
+    return this.sql.exec<{ seq: number | null }>("SELECT max(seq) AS seq FROM events").toArray()[0]?.seq ?? 0;
+  }
+
   events(afterSeq: number, limit: number): EventRow[] {
     return this.sql
       .exec<EventRow>("SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?", afterSeq, limit)
@@ -264,8 +338,14 @@ export class JobStore {
     this.sql.exec("DELETE FROM outbox WHERE kind = ?", kind);
   }
 
-  postponeOutbox(id: number, dueAt: number): void {
-    this.sql.exec("UPDATE outbox SET due_at = ?, attempts = attempts + 1 WHERE id = ?", dueAt, id);
+  /** Moves a row's due time; a failed attempt also counts towards its backoff. */
+  postponeOutbox(id: number, dueAt: number, failed = true): void {
+    this.sql.exec(
+      "UPDATE outbox SET due_at = ?, attempts = attempts + ? WHERE id = ?",
+      dueAt,
+      failed ? 1 : 0,
+      id,
+    );
   }
 
   /** The earliest moment something in this job needs attention, or null when nothing does. */

@@ -21,6 +21,13 @@ export type EventData = Record<string, unknown>;
 
 export const isTerminalTask = (task: TaskRow): boolean => TERMINAL_TASK_STATUSES.has(task.status);
 
+/** Why a stage was skipped because of a stage it needs: that one failed, or was itself skipped. */
+export const BLOCKED_BY = { failed: "dependency_failed", skipped: "dependency_skipped" } as const;
+
+const isBlockedByDependency = (task: TaskRow): boolean =>
+  task.status === "skipped" &&
+  (task.error_code === BLOCKED_BY.failed || task.error_code === BLOCKED_BY.skipped);
+
 export class JobTransitions {
   constructor(
     protected readonly store: JobStore,
@@ -68,11 +75,14 @@ export class JobTransitions {
           return state === "failed" || state === "skipped";
         });
         if (blocked) {
+          const dependencyFailed = states.get(blocked) === "failed";
           this.finishTask(
             fileId,
             task.stage,
             "skipped",
-            { code: "dependency_failed", message: `stage '${blocked}' did not complete` },
+            dependencyFailed
+              ? { code: BLOCKED_BY.failed, message: `stage '${blocked}' failed` }
+              : { code: BLOCKED_BY.skipped, message: `stage '${blocked}' was skipped` },
             now,
             null,
           );
@@ -80,6 +90,20 @@ export class JobTransitions {
         }
       }
       states.set(task.stage, status);
+    }
+  }
+
+  /** Puts a file's failed stages, and those skipped because of them, back to pending. */
+  protected resetFailedTasks(fileId: string): void {
+    for (const task of this.store.tasksOf(fileId)) {
+      if (task.status !== "failed" && !isBlockedByDependency(task)) continue;
+      this.store.updateTask(fileId, task.stage, {
+        status: "pending",
+        error_code: null,
+        error_message: null,
+        completed_at: null,
+        duration_ms: null,
+      });
     }
   }
 
@@ -172,5 +196,6 @@ export class JobTransitions {
     data: EventData,
   ): void {
     this.store.appendEvent(type, fileId, stage, now, data);
+    this.store.enqueue("publish", "", now);
   }
 }

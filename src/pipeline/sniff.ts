@@ -3,12 +3,16 @@
  * declared content type. Works on a prefix (the first few KiB) so uploads can sniff while streaming.
  * Given more than `SNIFF_BYTES`, it looks at the first `SNIFF_BYTES` only, so a prefix and the whole
  * file always get the same answer. Recognises PDF, JPEG, PNG, GIF and WebP by their signatures, and
- * text as UTF-8 without NUL bytes or UTF-16 with a byte order mark; markup (HTML, XHTML, XML) is text
- * too, with an HTML or XML media type, so a saved login page named `.pdf` is never treated as a PDF.
+ * text: UTF-8, UTF-16 with a byte order mark or with the NUL-byte pattern of mostly-ASCII UTF-16, and
+ * text in a legacy encoding (Latin-1, Windows-1252, Shift_JIS, …) when the bytes have no NULs and
+ * almost no control characters. Which legacy encoding it is cannot be told from a prefix: the extract
+ * stage detects it from the whole file and checks the result is plausible. Markup (HTML, XHTML, XML) is
+ * text too, with an HTML or XML media type, so a saved login page named `.pdf` is never a PDF.
  */
 export type SniffedKind = "pdf" | "image" | "text" | "empty" | "unknown";
 export type ImageFormat = "jpeg" | "png" | "gif" | "webp";
-export type TextEncoding = "utf-8" | "utf-16le" | "utf-16be";
+/** `legacy`: not UTF-8/16; the encoding is detected from the whole file when it is decoded. */
+export type TextEncoding = "utf-8" | "utf-16le" | "utf-16be" | "legacy";
 
 export interface Sniffed {
   kind: SniffedKind;
@@ -65,7 +69,7 @@ interface TextSniff {
 }
 
 function sniffText(b: Uint8Array): TextSniff | undefined {
-  let encoding: TextSniff["encoding"];
+  let encoding: { encoding: "utf-8" | "utf-16le" | "utf-16be"; bom: boolean };
   let body: Uint8Array;
   if (startsWith(b, [0xef, 0xbb, 0xbf])) {
     encoding = { encoding: "utf-8", bom: true };
@@ -85,17 +89,74 @@ function sniffText(b: Uint8Array): TextSniff | undefined {
 
   let head: string;
   if (encoding.encoding === "utf-8") {
-    if (body.includes(0) || !isUtf8Prefix(body)) return undefined;
+    if (body.includes(0) || !isUtf8Prefix(body)) {
+      if (encoding.bom) return undefined;
+      return utf16WithoutBom(body) ?? legacyText(body);
+    }
     head = new TextDecoder("utf-8").decode(body.subarray(0, 1024));
   } else {
-    // Without a BOM, UTF-16 is never guessed (binary data would too often pass); with one, it is
-    // text unless it holds a NUL character, which only binary data does.
+    // With a BOM, UTF-16 is text unless it holds a NUL character, which only binary data does.
+    // (Without one, only the NUL pattern of mostly-ASCII UTF-16 is recognised: utf16WithoutBom.)
     const decoded = decodeUtf16Prefix(body, encoding.encoding);
     if (decoded === undefined || decoded.includes("\0")) return undefined;
     head = decoded.slice(0, 1024);
   }
   const markup = markupType(head);
   return markup ? { encoding, markup } : { encoding };
+}
+
+/**
+ * UTF-16 without a byte order mark, recognised by its NUL bytes: text that is mostly ASCII has a NUL
+ * in every other byte (the high byte of each unit), on the odd positions for little-endian and the even
+ * ones for big-endian, while the other positions are almost never NUL. Confirmed by a strict decode.
+ */
+function utf16WithoutBom(b: Uint8Array): TextSniff | undefined {
+  const units = Math.floor(b.byteLength / 2);
+  if (units < 8) return undefined;
+  let evenNul = 0;
+  let oddNul = 0;
+  for (let i = 0; i < units * 2; i += 2) {
+    if (b[i] === 0) evenNul++;
+    if (b[i + 1] === 0) oddNul++;
+  }
+  const encoding =
+    oddNul > units * 0.4 && evenNul < units * 0.02
+      ? "utf-16le"
+      : evenNul > units * 0.4 && oddNul < units * 0.02
+        ? "utf-16be"
+        : undefined;
+  if (!encoding) return undefined;
+  const decoded = decodeUtf16Prefix(b, encoding);
+  if (decoded === undefined || decoded.includes("\0") || controlShare(decoded) > 0.01) return undefined;
+  const markup = markupType(decoded.slice(0, 1024));
+  return { encoding: { encoding, bom: false }, ...(markup ? { markup } : {}) };
+}
+
+/**
+ * Text in some 8-bit or multibyte legacy encoding: no NUL bytes, and at most 1% C0 control bytes (tab,
+ * line breaks, form feed, escape and the DOS end-of-file mark excepted). Binary data has a NUL or many
+ * control bytes within a few KiB; text in any ASCII-compatible encoding has neither.
+ */
+function legacyText(b: Uint8Array): TextSniff | undefined {
+  if (b.includes(0)) return undefined;
+  let controls = 0;
+  for (const byte of b) if (isStrayControl(byte)) controls++;
+  if (controls > b.byteLength * 0.01) return undefined;
+  // Markup is ASCII in every encoding this covers; Latin-1 shows it as well as any.
+  const markup = markupType(new TextDecoder("windows-1252").decode(b.subarray(0, 1024)));
+  return { encoding: { encoding: "legacy", bom: false }, ...(markup ? { markup } : {}) };
+}
+
+/** C0 controls other than tab, LF, VT, FF, CR, SUB (0x1A) and ESC (0x1B), and DEL. */
+function isStrayControl(code: number): boolean {
+  return (code < 0x20 && !(code >= 0x09 && code <= 0x0d) && code !== 0x1a && code !== 0x1b) || code === 0x7f;
+}
+
+function controlShare(text: string): number {
+  if (text.length === 0) return 0;
+  let controls = 0;
+  for (let i = 0; i < text.length; i++) if (isStrayControl(text.charCodeAt(i))) controls++;
+  return controls / text.length;
 }
 
 /**

@@ -7,6 +7,8 @@
  * code). Any other exception is treated as transient: the task is retried with backoff and, when the
  * retries run out, fails with `retries_exhausted`.
  */
+import type { EnrichmentProvider } from "./enrich/provider";
+import type { SearchIndexPort } from "./indexing/search-port";
 import type { JobOptions } from "./options";
 import type { Sniffed } from "./sniff";
 import type { StageName } from "./stage-names";
@@ -24,6 +26,7 @@ export const STAGE_ERROR_CODES = [
   "image_too_large",
   "file_too_large",
   "source_missing",
+  "unsupported_encoding",
   "retries_exhausted",
 ] as const;
 export type StageErrorCode = (typeof STAGE_ERROR_CODES)[number];
@@ -75,6 +78,15 @@ export interface StageInput {
   /** Results of the stages this one depends on (completed in this run or an earlier one). */
   previous: Partial<Record<StageName, JsonObject>>;
   outputs: OutputStore;
+  /** What some stages need from outside the pipeline, handed in as small ports (no bindings). */
+  services: StageServices;
+}
+
+export interface StageServices {
+  /** Where the index stage writes this file's searchable text (already scoped to tenant, job and file). */
+  searchIndex: SearchIndexPort;
+  /** Keywords, summary and document type for the enrich stage. */
+  enrichment: EnrichmentProvider;
 }
 
 export type StageOutcome =

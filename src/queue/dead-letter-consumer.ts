@@ -1,10 +1,13 @@
 /**
  * The dead-letter queue consumer: a task message lands here when the tasks queue ran out of retries.
  * It tells the job's Durable Object to fail whatever that file still had to do, so the job reaches
- * an end instead of waiting forever, and acks once the Job DO has recorded it.
+ * an end instead of waiting forever, records the dead letter in D1 (with the file's attempts and last
+ * error, so the tenant can list and re-drive it), and acks once both are recorded. Both steps are
+ * idempotent, so a dead letter delivered twice is still one failure and one row.
  */
 import { getConfig } from "../config";
 import { jobStub } from "../jobs/job-client";
+import { recordDeadLetter } from "../storage/dead-letters-repo";
 import { backoffSeconds } from "./backoff";
 import { messageTenant, TaskMessageSchema } from "./messages";
 
@@ -21,8 +24,19 @@ export async function handleDeadLetterBatch(batch: MessageBatch, env: Env): Prom
     }
     const { tenantId, jobId, fileId } = parsed.data;
     try {
-      await jobStub(env, messageTenant(parsed.data), jobId).deadLetter(fileId);
-      console.warn(JSON.stringify({ msg: "dead letter", tenantId, jobId, fileId }));
+      const outcome = await jobStub(env, messageTenant(parsed.data), jobId).deadLetter(fileId);
+      console.warn(JSON.stringify({ msg: "dead letter", tenantId, jobId, fileId, outcome: outcome.kind }));
+      if (outcome.kind === "failed" || outcome.kind === "finished") {
+        await recordDeadLetter(env.DB, {
+          tenantId,
+          jobId,
+          fileId,
+          error: outcome.kind === "failed" ? outcome.error : null,
+          attempts: outcome.attempts,
+          status: outcome.kind === "failed" ? "open" : "resolved",
+          seenAt: Date.now(),
+        });
+      }
       message.ack();
     } catch (error) {
       console.error(JSON.stringify({ msg: "dead letter not recorded", jobId, fileId, error: String(error) }));

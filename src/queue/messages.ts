@@ -20,6 +20,7 @@ export type TaskMessage = z.infer<typeof TaskMessageSchema>;
 export const messageTenant = (message: TaskMessage): Tenant => ({
   id: message.tenantId,
   jurisdiction: message.jurisdiction,
+  settings: {},
 });
 
 export const TASKS_QUEUE = "sluice-tasks";

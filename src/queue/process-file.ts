@@ -1,13 +1,16 @@
 /**
- * Runs the claimed stages of one file: loads the source once, sniffs it once, runs each stage whose
- * dependencies are done, and turns every outcome into a report for the Job DO. A stage's StageError
- * is a permanent failure of that stage; anything else is transient and asks for a retry.
+ * The queue consumer's adapter around the shared stage runner (pipeline/run-stages.ts): loads a claimed
+ * file's source once, builds the ports the stages need for this claim (R2 outputs, the D1 search index
+ * scoped to the tenant, job and file, the enrichment provider), runs the stages, and turns every outcome
+ * into a report for the Job DO. A StageError is a permanent failure of that stage; anything else is
+ * transient and asks for a retry.
  */
 import type { FileClaim, FileReport, TaskReport } from "../jobs/contracts";
-import { STAGE_REGISTRY } from "../pipeline/registry";
-import { sniff, SNIFF_BYTES } from "../pipeline/sniff";
-import { StageError, type JsonObject, type ProcessingLimits, type StageErrorCode } from "../pipeline/stage";
-import { STAGE_DEPENDENCIES, type StageName } from "../pipeline/stage-names";
+import { enrichmentProviderFor } from "../pipeline/enrich/select";
+import { describeError, runStages, type StageRun } from "../pipeline/run-stages";
+import type { ProcessingLimits, StageErrorCode, StageServices } from "../pipeline/stage";
+import type { StageName } from "../pipeline/stage-names";
+import { D1SearchIndex } from "../search/d1-search-index";
 import { fileSourceKey } from "../storage/r2-layout";
 import { R2OutputStore } from "./r2-output-store";
 
@@ -15,9 +18,6 @@ export interface ProcessSettings {
   limits: ProcessingLimits;
   retryDelaySeconds: number;
 }
-
-const describe = (error: unknown): string =>
-  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
 /** The same outcome for every stage of the claim (the file could not even be loaded). */
 function reportAll(claim: FileClaim, task: (stage: StageName) => TaskReport): FileReport {
@@ -31,14 +31,28 @@ const retryAll = (claim: FileClaim, settings: ProcessSettings, error: unknown): 
   reportAll(claim, (stage) => ({
     stage,
     status: "retry",
-    error: { code: "transient_error", message: describe(error) },
+    error: { code: "transient_error", message: describeError(error) },
     retryDelaySeconds: settings.retryDelaySeconds,
   }));
+
+/** The ports of one claim: its search index entries are the claimed file's, in the claim's tenant. */
+function servicesFor(env: Env, claim: FileClaim): StageServices {
+  return {
+    searchIndex: new D1SearchIndex(env.DB, {
+      tenantId: claim.tenantId,
+      jobId: claim.jobId,
+      fileId: claim.fileId,
+      fileName: claim.file.name,
+    }),
+    enrichment: enrichmentProviderFor(env),
+  };
+}
 
 export async function processClaim(
   bucket: R2Bucket,
   claim: FileClaim,
   settings: ProcessSettings,
+  env: Env,
 ): Promise<FileReport> {
   let source: R2ObjectBody | null;
   try {
@@ -61,79 +75,44 @@ export async function processClaim(
   } catch (error) {
     return retryAll(claim, settings, error);
   }
-  const sniffed = sniff(bytes.subarray(0, SNIFF_BYTES));
   const outputs = new R2OutputStore(bucket, claim);
-  const previous: Partial<Record<StageName, JsonObject>> = { ...claim.previous };
-  const tasks: TaskReport[] = [];
-
-  for (const stageName of claim.stages) {
-    // A stage whose dependency did not complete is left for the Job DO to skip or re-queue.
-    if (STAGE_DEPENDENCIES[stageName].some((needed) => previous[needed] === undefined)) continue;
-    const stage = STAGE_REGISTRY[stageName];
-    if (!stage) {
-      tasks.push({
-        stage: stageName,
-        status: "failed",
-        error: { code: "unsupported_type", message: `stage '${stageName}' is not available` },
-        durationMs: 0,
-      });
-      continue;
-    }
-    const started = Date.now();
-    try {
-      const outcome = await stage.run({
-        file: {
-          id: claim.fileId,
-          name: claim.file.name,
-          size: claim.file.size,
-          contentType: claim.file.contentType,
-        },
-        bytes,
-        sniffed,
-        options: claim.options,
-        limits: settings.limits,
-        previous,
-        outputs: outputs.forStage(stageName),
-      });
-      const durationMs = Date.now() - started;
-      if (outcome.status === "completed") {
-        previous[stageName] = outcome.result;
-        tasks.push({
-          stage: stageName,
-          status: "completed",
-          result: outcome.result,
-          outputs: outputs.outputsOf(stageName),
-          durationMs,
-        });
-      } else {
-        tasks.push({ stage: stageName, status: "skipped", reason: outcome.reason, durationMs });
-      }
-    } catch (error) {
-      const durationMs = Date.now() - started;
-      if (error instanceof StageError) {
-        tasks.push({
-          stage: stageName,
-          status: "failed",
-          error: { code: error.code, message: error.message },
-          durationMs,
-        });
-      } else {
-        console.error(
-          JSON.stringify({
-            msg: "stage error",
-            stage: stageName,
-            fileId: claim.fileId,
-            error: describe(error),
-          }),
-        );
-        tasks.push({
-          stage: stageName,
-          status: "retry",
-          error: { code: "transient_error", message: describe(error) },
-          retryDelaySeconds: settings.retryDelaySeconds,
-        });
-      }
-    }
-  }
+  const { runs } = await runStages({
+    stages: claim.stages,
+    file: {
+      id: claim.fileId,
+      name: claim.file.name,
+      size: claim.file.size,
+      contentType: claim.file.contentType,
+    },
+    bytes,
+    options: claim.options,
+    limits: settings.limits,
+    previous: claim.previous,
+    outputsFor: (stage) => outputs.forStage(stage),
+    services: servicesFor(env, claim),
+  });
+  const tasks = runs.flatMap((run) => toTaskReport(run, outputs, settings));
   return { fileId: claim.fileId, token: claim.token, tasks };
+}
+
+/** A stage run as the Job DO wants it; a waiting stage is left out (the Job DO skips or re-queues it). */
+function toTaskReport(run: StageRun, outputs: R2OutputStore, settings: ProcessSettings): TaskReport[] {
+  switch (run.status) {
+    case "waiting":
+      return [];
+    case "completed":
+      return [{ ...run, outputs: outputs.outputsOf(run.stage) }];
+    case "retry":
+      return [
+        {
+          stage: run.stage,
+          status: "retry",
+          error: run.error,
+          retryDelaySeconds: settings.retryDelaySeconds,
+        },
+      ];
+    case "failed":
+    case "skipped":
+      return [run];
+  }
 }

@@ -3,6 +3,7 @@
  * its own earlier output), and what a stage wrote in this run is kept in memory for the stages after
  * it, so a dependent stage does not read back from R2 what was just written.
  */
+import { injectFault } from "../faults";
 import type { FileClaim, OutputRecord } from "../jobs/contracts";
 import type { OutputRef, OutputStore } from "../pipeline/stage";
 import type { StageName } from "../pipeline/stage-names";
@@ -41,6 +42,7 @@ export class R2OutputStore {
   ): Promise<OutputRef> {
     const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
     await this.bucket.put(this.key(stage, name), bytes, { httpMetadata: { contentType } });
+    injectFault("output.after_write");
     this.cache.set(`${stage}/${name}`, bytes);
     const records = (this.written.get(stage) ?? []).filter((record) => record.name !== name);
     records.push({ name, contentType, bytes: bytes.byteLength });

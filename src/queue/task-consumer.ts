@@ -6,7 +6,7 @@
  * dead-letter queue, whose consumer fails the file so the job still ends.
  */
 import { getConfig, processingLimits, type Config } from "../config";
-import { faultAt } from "../faults";
+import { configureFaultsFromEnv, faultAt, injectFault } from "../faults";
 import type { FileReport } from "../jobs/contracts";
 import { jobStub } from "../jobs/job-client";
 import { backoffSeconds } from "./backoff";
@@ -24,6 +24,7 @@ const retryDelay = (config: Config, attempts: number): number =>
 
 export async function handleTaskBatch(batch: MessageBatch, env: Env): Promise<void> {
   const config = getConfig(env);
+  configureFaultsFromEnv(env);
   const byJob = new Map<string, Delivery[]>();
   for (const message of batch.messages) {
     const parsed = TaskMessageSchema.safeParse(message.body);
@@ -73,14 +74,20 @@ async function processJobDeliveries(env: Env, config: Config, deliveries: Delive
       delivery.message.ack();
       continue;
     }
-    const report = await processClaim(filesBucket(env, tenant), claim, {
-      limits: processingLimits(config),
-      retryDelaySeconds: retryDelay(config, delivery.message.attempts),
-    });
+    const report = await processClaim(
+      filesBucket(env, tenant),
+      claim,
+      {
+        limits: processingLimits(config),
+        retryDelaySeconds: retryDelay(config, delivery.message.attempts),
+      },
+      env,
+    );
     processed.push({ delivery, report });
   }
   if (processed.length === 0) return;
 
+  injectFault("consumer.before_report");
   try {
     await stub.report(processed.map(({ report }) => report));
   } catch (error) {
@@ -88,6 +95,7 @@ async function processJobDeliveries(env: Env, config: Config, deliveries: Delive
     retryEach(processed.map(({ delivery }) => delivery));
     return;
   }
+  injectFault("consumer.before_ack");
   for (const { delivery, report } of processed) {
     const retry = report.tasks.find((task) => task.status === "retry");
     if (retry?.status === "retry") delivery.message.retry({ delaySeconds: retry.retryDelaySeconds });

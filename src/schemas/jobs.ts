@@ -33,6 +33,14 @@ export const CreateJobSchema = z
       })
       .openapi({ example: ["extract", "thumbnail"] }),
     options: JobOptionsSchema.optional(),
+    webhook: z
+      .string()
+      .regex(/^wh_[0-9A-HJKMNP-TV-Z]{26}$/, "must be a webhook endpoint id")
+      .optional()
+      .openapi({
+        description:
+          "Endpoint that receives this job's events; without it, the tenant's default endpoint (if any).",
+      }),
   })
   .strict()
   .openapi("CreateJob");

@@ -20,6 +20,9 @@ export const outputKey = (
   name: string,
 ): string => `t/${tenantId}/f/${fileId}/jobs/${jobId}/${stage}/${name}`;
 
+export const outputsOfJobPrefix = (tenantId: string, fileId: string, jobId: string): string =>
+  `t/${tenantId}/f/${fileId}/jobs/${jobId}/`;
+
 /** The API path that serves an output (same key as the job's owner). */
 export const outputUrl = (jobId: string, fileId: string, name: string): string =>
   `/v1/jobs/${jobId}/files/${fileId}/outputs/${encodeURIComponent(name)}`;

@@ -79,6 +79,8 @@ export async function putStream(
   options: PutOptions,
 ): Promise<StoredObject> {
   const digest = new crypto.DigestStream("SHA-256");
+  // Aborting the writer (on any failure below) rejects `digest.digest`; nobody awaits it then.
+  digest.digest.catch(() => undefined);
   const hashWriter = digest.getWriter();
   const buffer = new PartBuffer();
   const head = new Uint8Array(SNIFF_BYTES);

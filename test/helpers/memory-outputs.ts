@@ -6,7 +6,14 @@
 import { getConfig, processingLimits } from "../../src/config";
 import { DEFAULT_JOB_OPTIONS, JobOptionsSchema, type JobOptions } from "../../src/pipeline/options";
 import { sniff, SNIFF_BYTES } from "../../src/pipeline/sniff";
-import type { OutputRef, OutputStore, ProcessingLimits, StageInput } from "../../src/pipeline/stage";
+import { localEnrichment } from "../../src/pipeline/enrich/local";
+import type {
+  OutputRef,
+  OutputStore,
+  ProcessingLimits,
+  StageInput,
+  StageServices,
+} from "../../src/pipeline/stage";
 import type { StageName } from "../../src/pipeline/stage-names";
 
 export interface StoredOutput {
@@ -61,7 +68,13 @@ export interface InputOverrides {
   name?: string;
   options?: Partial<{ thumbnail: Partial<JobOptions["thumbnail"]> }>;
   limits?: Partial<ProcessingLimits>;
+  services?: Partial<StageServices>;
 }
+
+/** Stages that need no search index get one that refuses to be used (tests of `index` pass a real one). */
+const NO_SEARCH_INDEX: StageServices["searchIndex"] = {
+  replace: () => Promise.reject(new Error("this test gave the stage no search index")),
+};
 
 /** A `StageInput` for `bytes`, sniffed the way the pipeline does (from the first SNIFF_BYTES). */
 export function stageInput(
@@ -83,5 +96,6 @@ export function stageInput(
     limits: { ...DEFAULT_LIMITS, ...overrides.limits },
     previous: {},
     outputs,
+    services: { searchIndex: NO_SEARCH_INDEX, enrichment: localEnrichment, ...overrides.services },
   };
 }

@@ -138,8 +138,10 @@ describe("extract: text", () => {
     const { result, outputs } = await extract(await fixture(path));
     expect(result).toEqual({
       format: "text",
+      textKind: "plain",
       encoding: "utf-16le",
       bom: true,
+      encodingDetection: "bom",
       mime: "text/plain",
       characters: facts.chars,
       lines: facts.lines,
@@ -164,10 +166,14 @@ describe("extract: text", () => {
     expect(outputs.text("text").startsWith(facts.head_200)).toBe(true);
   });
 
-  it("extracts an HTML page named .pdf as text", async () => {
+  it("extracts an HTML page named .pdf as its readable text", async () => {
     const { result, outputs } = await extract(await fixture("malformed/document_actually_html.pdf"));
-    expect(result).toMatchObject({ format: "text", mime: "text/html", encoding: "utf-8" });
-    expect(outputs.text("text")).toMatch(/^<\?xml/);
+    expect(result).toMatchObject({ format: "text", textKind: "html", mime: "text/html", encoding: "utf-8" });
+    const text = outputs.text("text");
+    expect(text).not.toMatch(/<\?xml|<\/?(?:html|head|body|div|p|span|a|meta|h\d)[\s>/]/);
+    // Text that was escaped markup in the page (&lt;…&gt;) is text now.
+    expect(text).toContain("Osamu Aoki <osamu at debian dot org>");
+    expect(text.length).toBeGreaterThan(1000);
   });
 
   it("strips a UTF-8 BOM and counts lines with any line ending", async () => {
@@ -183,10 +189,16 @@ describe("extract: text", () => {
     expect(result).toMatchObject({ encoding: "utf-8", bom: true, lines: 4, characters: 21 });
   });
 
-  it("fails invalid UTF-8 after the sniffed prefix as unsupported_type", async () => {
-    const bytes = new Uint8Array([...new TextEncoder().encode("a".repeat(9000)), 0xe9, 0x74, 0xe9]);
-    const error = await expectStageError(bytes, "unsupported_type");
-    expect(error.message).toMatch(/not valid UTF-8/);
+  it("decodes a file that is ASCII in its sniffed prefix and Latin-1 after it", async () => {
+    const ascii = "a plain ASCII line\n".repeat(500);
+    const tail = "Noël à l'hôtel: déjà payé, merci beaucoup. Où est la forêt? Crème brûlée.\n";
+    const bytes = new Uint8Array([
+      ...new TextEncoder().encode(ascii),
+      ...Array.from(tail, (c) => c.charCodeAt(0)),
+    ]);
+    const { result, outputs } = await extract(bytes);
+    expect(result).toMatchObject({ encoding: "windows-1252", encodingDetection: "detected" });
+    expect(outputs.text("text").endsWith(tail)).toBe(true);
   });
 });
 

@@ -26,6 +26,14 @@ describe("sniff on real files", () => {
       "text/libjpeg-turbo_README.md",
       { kind: "text", mime: "text/plain", text: { encoding: "utf-8", bom: false } },
     ],
+    [
+      "text/golang_rashomon-shift-jis.txt",
+      { kind: "text", mime: "text/plain", text: { encoding: "legacy", bom: false } },
+    ],
+    [
+      "text/debian-reference-de_ch08.html",
+      { kind: "text", mime: "text/html", text: { encoding: "utf-8", bom: false } },
+    ],
     // An HTML page saved with a .pdf name is text, not a PDF.
     [
       "malformed/document_actually_html.pdf",
@@ -51,14 +59,41 @@ describe("sniff on edge cases", () => {
     expect(sniff(euro.subarray(0, 3 * 100 + 2))).toMatchObject({ kind: "text", text: { encoding: "utf-8" } });
   });
 
-  it("rejects invalid UTF-8 and NUL bytes", () => {
-    expect(sniff(bytes(utf8("abc"), [0xc3, 0x28], utf8("def")))).toEqual({
-      kind: "unknown",
-      mime: "application/octet-stream",
+  it("calls bytes that are not UTF-8 but look like text legacy text, to be decoded later", () => {
+    // Latin-1 "café" and Shift_JIS "あ": no NULs, no control bytes.
+    expect(sniff(bytes(utf8("caf"), [0xe9], utf8(" au lait")))).toEqual({
+      kind: "text",
+      mime: "text/plain",
+      text: { encoding: "legacy", bom: false },
     });
-    expect(sniff(bytes(utf8("abc"), [0xff], utf8("def"))).kind).toBe("unknown");
+    expect(sniff(bytes(utf8("abc"), [0x82, 0xa0], utf8("def"))).text?.encoding).toBe("legacy");
+    // Legacy-encoded markup is still markup.
+    expect(sniff(bytes(utf8("<html><p>caf"), [0xe9], utf8("</p>"))).mime).toBe("text/html");
+  });
+
+  it("rejects NUL bytes and binary data full of control bytes", () => {
     expect(sniff(bytes(utf8("abc"), [0x00], utf8("def"))).kind).toBe("unknown");
     expect(sniff(Uint8Array.from({ length: 256 }, (_, i) => i)).kind).toBe("unknown");
+    // Not UTF-8, no NULs, but 3% stray control bytes (what compressed data looks like).
+    const noisy = Uint8Array.from({ length: 1000 }, (_, i) =>
+      i % 33 === 0 ? 0x02 : i % 7 === 0 ? 0xe9 : 0x41 + (i % 26),
+    );
+    expect(sniff(noisy).kind).toBe("unknown");
+    // A UTF-8 byte order mark followed by invalid UTF-8 is not text.
+    expect(sniff(bytes([0xef, 0xbb, 0xbf], utf8("abc"), [0xff], utf8("def"))).kind).toBe("unknown");
+  });
+
+  it("recognises UTF-16 without a byte order mark by its NUL pattern", () => {
+    const le = new Uint8Array(
+      new Uint16Array(Array.from("Hello, UTF-16 world! Ĉu vi?", (c) => c.charCodeAt(0))).buffer,
+    );
+    expect(sniff(le)).toEqual({
+      kind: "text",
+      mime: "text/plain",
+      text: { encoding: "utf-16le", bom: false },
+    });
+    const be = bytes(...Array.from("Big-endian text here", (c) => [0, c.charCodeAt(0)]));
+    expect(sniff(be).text).toEqual({ encoding: "utf-16be", bom: false });
   });
 
   it("reads UTF-8 and UTF-16 byte order marks", () => {

@@ -2,7 +2,7 @@ import { PhotonImage } from "@cf-wasm/photon/workerd";
 import { describe, expect, it } from "vitest";
 import { thumbnailStage } from "../../src/pipeline/thumbnail";
 import { orient } from "../../src/pipeline/thumbnail/pixels";
-import { planThumbnail } from "../../src/pipeline/thumbnail/plan";
+import { planThumbnails } from "../../src/pipeline/thumbnail/plan";
 import { StageError, type StageErrorCode } from "../../src/pipeline/stage";
 import { fixture, manifest, type ManifestEntry } from "../helpers/fixtures";
 import { MemoryOutputs, stageInput, type InputOverrides } from "../helpers/memory-outputs";
@@ -73,7 +73,7 @@ describe("thumbnail: real images", () => {
           options: { thumbnail: { size: 200, format } },
         });
 
-        expect(result["source"]).toEqual({ ...source, imageFormat, orientation: 1 });
+        expect(result["source"]).toMatchObject({ ...source, imageFormat, orientation: 1 });
         expect(Math.max(thumb.width, thumb.height)).toBe(200);
         // Same aspect ratio as the source, to a pixel.
         const expectedHeight = (200 * source.height) / source.width;
@@ -176,23 +176,36 @@ describe("thumbnail: refusals", () => {
     expect(thumb).toMatchObject({ width: 256, height: 192 });
   });
 
-  it("refuses an image with more pixels than the limit", async () => {
-    const error = await expectStageError(
+  it("refuses an image with more pixels than the limit, naming it", async () => {
+    // A PNG has no reduced-scale decode: above the limit it cannot be thumbnailed here.
+    const png = await expectStageError(
+      await fixture("image/sharp_alpha-premultiply-1024x768-paper_rgba.png"),
+      "image_too_large",
+      { limits: { maxImagePixels: 500_000 } },
+    );
+    expect(png.message).toMatch(
+      /1024x768 \(786,432 pixels\); at most 500,000 pixels can be decoded in full$/,
+    );
+    // A JPEG decodes at 1/8 when that is big enough (320x240 here): a 512 px thumbnail is not.
+    const jpeg = await expectStageError(
       await fixture("image/mate-backgrounds_Wood_2560x1920.jpg"),
       "image_too_large",
-      { limits: { maxImagePixels: 1_000_000 } },
+      { limits: { maxImagePixels: 1_000_000 }, options: { thumbnail: { size: 512 } } },
     );
-    expect(error.message).toMatch(/2560x1920/);
-    expect(error.message).toMatch(/1,000,000 pixels/);
+    expect(jpeg.message).toMatch(
+      /2560x1920.*at most 1,000,000 pixels.*thumbnails up to 320 px \(fit inside\)/,
+    );
   });
 
-  it("skips text and PDF files", async () => {
-    for (const path of ["pdf/pdfjs_tracemonkey.pdf", "text/libjpeg-turbo_README.md"]) {
-      const outcome = await thumbnailStage.run(
-        stageInput(await fixture(path), new MemoryOutputs("thumbnail")),
-      );
-      expect(outcome).toMatchObject({ status: "skipped", reason: { code: "not_an_image" } });
-    }
+  it("skips text files, and PDFs whose first page has no picture", async () => {
+    const pdf = await thumbnailStage.run(
+      stageInput(await fixture("pdf/pdfjs_tracemonkey.pdf"), new MemoryOutputs("thumbnail")),
+    );
+    expect(pdf).toMatchObject({ status: "skipped", reason: { code: "no_embedded_image" } });
+    const text = await thumbnailStage.run(
+      stageInput(await fixture("text/libjpeg-turbo_README.md"), new MemoryOutputs("thumbnail")),
+    );
+    expect(text).toMatchObject({ status: "skipped", reason: { code: "not_an_image" } });
   });
 
   it("fails empty files and unknown content", async () => {
@@ -205,22 +218,38 @@ describe("thumbnail: refusals", () => {
 });
 
 describe("thumbnail: geometry and pixels", () => {
-  it("plans the size from the upright image, with a fast first pass for big reductions", () => {
-    expect(planThumbnail({ width: 2560, height: 1920 }, 1, 256)).toEqual({
-      output: { width: 256, height: 192 },
-      stored: { width: 256, height: 192 },
-      intermediate: { width: 512, height: 384 },
+  it("plans sizes from the upright image, with a fast first pass for big reductions", () => {
+    expect(planThumbnails({ width: 2560, height: 1920 }, 1, [256], "inside")).toEqual({
+      working: { width: 512, height: 384 },
+      reduced: true,
+      crop: { x: 0, y: 0, width: 512, height: 384 },
+      outputs: [{ size: 256, width: 256, height: 192 }],
     });
-    expect(planThumbnail({ width: 1200, height: 1800 }, 6, 256)).toEqual({
-      output: { width: 256, height: 171 },
-      stored: { width: 171, height: 256 },
-      intermediate: { width: 342, height: 512 },
+    // Stored 1200x1800, orientation 6: upright 1800x1200; the working image is in stored orientation.
+    expect(planThumbnails({ width: 1200, height: 1800 }, 6, [256], "inside")).toMatchObject({
+      working: { width: 341, height: 512 },
+      outputs: [{ width: 256, height: 171 }],
     });
-    expect(planThumbnail({ width: 320, height: 240 }, 1, 256)).toEqual({
-      output: { width: 256, height: 192 },
-      stored: { width: 256, height: 192 },
+    expect(planThumbnails({ width: 320, height: 240 }, 1, [256], "inside")).toMatchObject({
+      reduced: false,
+      outputs: [{ width: 256, height: 192 }],
     });
-    expect(planThumbnail({ width: 10_000, height: 3 }, 1, 100).output).toEqual({ width: 100, height: 1 });
+    expect(planThumbnails({ width: 10_000, height: 3 }, 1, [100], "inside").outputs).toEqual([
+      { size: 100, width: 100, height: 1 },
+    ]);
+    // Several sizes share the working image made for the largest; nothing is enlarged.
+    expect(planThumbnails({ width: 320, height: 240 }, 1, [512, 128, 64], "inside").outputs).toEqual([
+      { size: 512, width: 320, height: 240 },
+      { size: 128, width: 128, height: 96 },
+      { size: 64, width: 64, height: 48 },
+    ]);
+    // Cover: the centred square of the upright image.
+    expect(planThumbnails({ width: 2560, height: 1920 }, 1, [200], "cover")).toEqual({
+      working: { width: 533, height: 400 },
+      reduced: true,
+      crop: { x: 66, y: 0, width: 400, height: 400 },
+      outputs: [{ size: 200, width: 200, height: 200 }],
+    });
   });
 
   it("applies each EXIF orientation", () => {

@@ -31,7 +31,8 @@ const uploadRoute = createRoute({
   description:
     "Send the bytes as the raw body (any content type; the name in `?name=`), or as `multipart/form-data` " +
     "with one or more `file` parts. Bytes are streamed to storage; size, SHA-256 and the content type " +
-    "(sniffed from the bytes) are computed on the way.",
+    "(sniffed from the bytes) are computed on the way. A declared type the bytes contradict (an " +
+    "`image/png` that is HTML) is refused with 415; the size limit holds with or without Content-Length.",
   security: bearerAuth,
   request: {
     query: UploadQuerySchema,
@@ -56,6 +57,7 @@ const uploadRoute = createRoute({
     },
     ...commonErrors,
     413: problemResponse("The file is larger than the upload limit (`payload_too_large`)."),
+    415: problemResponse("The bytes are not of the declared Content-Type (`content_type_mismatch`)."),
     422: problemResponse("The body is empty (`empty_body`)."),
   },
 });

@@ -1,19 +1,14 @@
-/** /v1/jobs: create (idempotent), list, get, cancel, retry, events, and stage outputs. */
+/** /v1/jobs: create (idempotent), list, get, cancel, retry, and stage outputs (events: job-events.ts). */
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError, notFound } from "../../errors";
 import { FileIdSchema } from "../../ids";
 import { createJob } from "../../jobs/create-job";
+import { deleteJob } from "../../jobs/delete-job";
 import { jobStub } from "../../jobs/job-client";
 import { summaryObject } from "../../jobs/job-view";
 import { JOB_STATUSES } from "../../jobs/types";
 import { commonErrors, PageQuerySchema, problemResponse } from "../../schemas/common";
-import {
-  CreateJobSchema,
-  EventListSchema,
-  JobIdParamSchema,
-  JobListSchema,
-  JobSchema,
-} from "../../schemas/jobs";
+import { CreateJobSchema, JobIdParamSchema, JobListSchema, JobSchema } from "../../schemas/jobs";
 import { listJobs } from "../../storage/jobs-repo";
 import { outputKey } from "../../storage/r2-layout";
 import { filesBucket } from "../../tenancy/tenant";
@@ -191,43 +186,21 @@ jobs.openapi(retryRoute, async (c) => {
   return c.json(result.job, 202);
 });
 
-const eventsRoute = createRoute({
-  method: "get",
-  path: "/v1/jobs/{id}/events",
-  summary: "List a job's events",
-  description: "Lifecycle events in order (`seq` increases by one per event). Pass `after` to read on.",
+const deleteRoute = createRoute({
+  method: "delete",
+  path: "/v1/jobs/{id}",
+  summary: "Delete a job",
+  description:
+    "Deletes the job with everything derived from it: its stage outputs, index entries, events and webhook " +
+    "deliveries. A running job is cancelled first. The files themselves stay (delete them with DELETE /v1/files/{id}).",
   security: bearerAuth,
-  request: {
-    params: JobIdParamSchema,
-    query: z.object({
-      after: z.coerce
-        .number()
-        .int()
-        .min(0)
-        .default(0)
-        .openapi({ param: { name: "after", in: "query" } }),
-      limit: z.coerce
-        .number()
-        .int()
-        .min(1)
-        .max(1000)
-        .default(100)
-        .openapi({ param: { name: "limit", in: "query" } }),
-    }),
-  },
-  responses: {
-    200: { description: "A page of events.", content: { "application/json": { schema: EventListSchema } } },
-    ...commonErrors,
-    ...notFoundResponse,
-  },
+  request: { params: JobIdParamSchema },
+  responses: { 204: { description: "Deleted." }, ...commonErrors, ...notFoundResponse },
 });
 
-jobs.openapi(eventsRoute, async (c) => {
-  const { after, limit } = c.req.valid("query");
-  const page = await jobStub(c.env, c.get("tenant"), c.req.valid("param").id).events(after, limit);
-  if (!page) throw notFound("the job");
-  const last = page.events[page.events.length - 1];
-  return c.json({ events: page.events, nextAfter: last?.seq ?? after, ended: page.ended }, 200);
+jobs.openapi(deleteRoute, async (c) => {
+  if (!(await deleteJob(c.env, c.get("tenant"), c.req.valid("param").id))) throw notFound("the job");
+  return c.body(null, 204);
 });
 
 const outputRoute = createRoute({

@@ -25,6 +25,8 @@ export interface ImageHeader {
   jpegSof?: number;
   /** JPEG only: where the frame header starts (an EXIF thumbnail before it has its own end marker). */
   jpegFrameOffset?: number;
+  /** JPEG only: the APP1 "Exif" segment's payload (a view into the file's bytes), when there is one. */
+  exif?: Uint8Array;
 }
 
 export function readImageHeader(bytes: Uint8Array, format: ImageFormat): ImageHeader {
@@ -209,6 +211,7 @@ function readWebp(r: Reader): ImageHeader {
 
 function readJpeg(r: Reader): ImageHeader {
   let orientation = 1;
+  let exif: Uint8Array | undefined;
   let at = 2; // after SOI (FF D8)
   for (;;) {
     if (r.u8(at) !== 0xff) {
@@ -230,8 +233,12 @@ function readJpeg(r: Reader): ImageHeader {
     const length = r.u16be(at + 2);
     if (length < 2) corrupt("jpeg", `has a segment of length ${length}`);
     const segment = at + 4;
-    if (marker === 0xe1)
-      orientation = exifOrientation(r.bytes.subarray(segment, at + 2 + length)) ?? orientation;
+    if (marker === 0xe1 && !exif) {
+      const payload = r.bytes.subarray(segment, at + 2 + length);
+      const found = exifOrientation(payload);
+      if (found !== undefined || isExif(payload)) exif = payload;
+      orientation = found ?? orientation;
+    }
     // SOF0-SOF15, except DHT (C4), JPG (C8) and DAC (CC), which share the range.
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
       // Precision (1), height (2), width (2), then the components.
@@ -245,10 +252,15 @@ function readJpeg(r: Reader): ImageHeader {
         orientation,
         jpegSof: marker,
         jpegFrameOffset: at,
+        ...(exif ? { exif } : {}),
       };
     }
     at += 2 + length;
   }
+}
+
+function isExif(app1: Uint8Array): boolean {
+  return app1.byteLength >= 14 && String.fromCharCode(...app1.subarray(0, 4)) === "Exif";
 }
 
 /** The Orientation tag (0x0112) of an APP1 "Exif" segment's first IFD, when it is there and valid. */

@@ -1,7 +1,7 @@
 /**
  * The extract stage: what a file says, as text and facts. It dispatches on the sniffed kind: PDFs give
- * their text layer (page by page) and metadata, text files their decoded text, images the facts of
- * their header. Text goes to the stage's "text" output and the result links it; the result itself
+ * their text layer (page by page) and metadata, text files their decoded text (HTML reduced to what a
+ * reader sees), images the facts of their header. Text goes to the stage's "text" output and the result links it; the result itself
  * stays small. Every result has `format` ("pdf" | "text" | "image") and `characters` (0 for images).
  * Empty files fail as `empty_file`, unrecognised content as `unsupported_type`.
  */
@@ -26,7 +26,8 @@ export const extractStage: Stage = {
       case "unknown":
         throw new StageError(
           "unsupported_type",
-          `the content is not a supported type (${mime}); supported: PDF, JPEG, PNG, GIF, WebP, UTF-8/UTF-16 text`,
+          `the content is not a supported type (${mime}); supported: PDF, JPEG, PNG, GIF, WebP, and text ` +
+            "(UTF-8, UTF-16, Windows-1252/Latin-1, Shift_JIS and other CJK encodings)",
         );
     }
   },

@@ -1,14 +1,19 @@
 /**
- * The thumbnail stage: a small picture of an image, with photon (WebAssembly). The longest side becomes
- * `options.thumbnail.size` (never enlarged), the aspect ratio is kept, EXIF orientation is applied so
- * the thumbnail is upright, and the result is encoded as JPEG (over white where the image is
- * transparent), PNG or WebP. The header is checked before decoding (size limit, JPEG coding process,
- * truncation). Text and PDF files are skipped (PDF thumbnails need page rendering, which comes later).
+ * The thumbnail stage: small pictures of an image (or of a PDF's first-page picture), with photon
+ * (WebAssembly). Per job: one or several sizes, fit `inside` (whole image, longest side = size) or
+ * `cover` (a filled square), JPEG/PNG/WebP. EXIF orientation is applied (rotated phone photos come out
+ * upright); alpha is kept in PNG and WebP and flattened over white in JPEG; animated GIF and WebP give
+ * their first frame. The header is checked before decoding (JPEG coding process, truncation) and the
+ * decode route is chosen from it (source.ts: large JPEGs at reduced scale, others in full up to the pixel
+ * limit). A PDF without a picture on its first page, and text files, are skipped with a reason.
  */
-import { StageError, type Stage, type StageInput, type StageOutcome } from "../stage";
-import { renderThumbnail } from "./photon";
-import { planThumbnail } from "./plan";
+import { thumbnailSizes } from "../options";
+import { StageError, type JsonObject, type Stage, type StageInput, type StageOutcome } from "../stage";
+import { firstPageImage } from "./pdf-image";
+import { renderThumbnails, type ImageSource } from "./photon";
+import { planThumbnails } from "./plan";
 import { preflight } from "./preflight";
+import { decodeSource } from "./source";
 
 const FORMATS = {
   jpeg: { ext: "jpg", mime: "image/jpeg" },
@@ -24,10 +29,14 @@ export const thumbnailStage: Stage = {
       case "image":
         return thumbnailOfImage(input);
       case "pdf":
+        return thumbnailOfPdf(input);
       case "text":
         return {
           status: "skipped",
-          reason: { code: "not_an_image", message: `thumbnails are made of images only; this is ${mime}` },
+          reason: {
+            code: "not_an_image",
+            message: `thumbnails are made of images and PDFs; this is ${mime}`,
+          },
         };
       case "empty":
         throw new StageError("empty_file", "the file is empty (0 bytes)");
@@ -41,37 +50,89 @@ async function thumbnailOfImage(input: StageInput): Promise<StageOutcome> {
   const format = input.sniffed.image;
   if (!format)
     throw new StageError("unsupported_type", `no image format was recognised in ${input.sniffed.mime}`);
-  const header = preflight(input.bytes, format, input.limits);
-  const options = input.options.thumbnail;
-  const plan = planThumbnail(header, header.orientation, options.size);
-  const rendered = renderThumbnail({
-    bytes: input.bytes,
-    plan,
-    orientation: header.orientation,
-    hasAlpha: header.hasAlpha,
-    format: options.format,
-    quality: options.quality,
-  });
-  const { ext, mime } = FORMATS[options.format];
-  const ref = await input.outputs.write(`thumbnail-${options.size}.${ext}`, rendered.bytes, mime);
+  const header = preflight(input.bytes, format);
+  const sizes = thumbnailSizes(input.options.thumbnail);
+  const decoded = decodeSource(
+    input.bytes,
+    header,
+    input.limits,
+    sizes[0] ?? 256,
+    input.options.thumbnail.fit,
+  );
+  const thumbnails = await render(input, decoded.source, decoded, header.orientation, header.hasAlpha);
   return {
     status: "completed",
     result: {
-      thumbnails: [
-        {
-          width: rendered.width,
-          height: rendered.height,
-          format: options.format,
-          bytes: ref.bytes,
-          url: ref.url,
-        },
-      ],
+      thumbnails,
       source: {
         width: header.width,
         height: header.height,
         imageFormat: header.format,
         orientation: header.orientation,
+        decode: decoded.decode,
       },
     },
   };
+}
+
+async function thumbnailOfPdf(input: StageInput): Promise<StageOutcome> {
+  const image = await firstPageImage(input.bytes, input.limits);
+  if (!image) {
+    return {
+      status: "skipped",
+      reason: {
+        code: "no_embedded_image",
+        message: "the PDF's first page has no picture to make a thumbnail of (pages cannot be rendered here)",
+      },
+    };
+  }
+  const source: ImageSource = { kind: "pixels", rgba: image.rgba, width: image.width, height: image.height };
+  const thumbnails = await render(input, source, image, 1, false);
+  return {
+    status: "completed",
+    result: {
+      thumbnails,
+      source: {
+        width: image.width,
+        height: image.height,
+        imageFormat: "pdf-image",
+        orientation: 1,
+        decode: "pdf",
+      },
+    },
+  };
+}
+
+async function render(
+  input: StageInput,
+  source: ImageSource,
+  decoded: { width: number; height: number },
+  orientation: number,
+  hasAlpha: boolean,
+): Promise<JsonObject[]> {
+  const options = input.options.thumbnail;
+  const plan = planThumbnails(decoded, orientation, thumbnailSizes(options), options.fit);
+  const rendered = renderThumbnails({
+    source,
+    plan,
+    orientation,
+    hasAlpha,
+    format: options.format,
+    quality: options.quality,
+  });
+  const { ext, mime } = FORMATS[options.format];
+  const thumbnails: JsonObject[] = [];
+  for (const thumb of [...rendered].reverse()) {
+    const ref = await input.outputs.write(`thumbnail-${thumb.size}.${ext}`, thumb.bytes, mime);
+    thumbnails.push({
+      size: thumb.size,
+      width: thumb.width,
+      height: thumb.height,
+      fit: options.fit,
+      format: options.format,
+      bytes: ref.bytes,
+      url: ref.url,
+    });
+  }
+  return thumbnails;
 }

@@ -7,15 +7,25 @@
  * what it had allocated leaks, and the module instance (one per isolate, with no way to re-create it)
  * may be left unusable. So after a trap, photon is re-checked on a tiny image before the next input
  * uses it, and if that fails the next input gets a transient error instead of a wrong verdict.
+ *
+ * One decode makes all of a job's sizes: the image is cut down to the working size (plan.ts), alpha is
+ * prepared (flattened over white for JPEG, premultiplied for PNG/WebP so resizing does not bleed the
+ * colour of invisible pixels), the pixels are turned upright and cropped, then each size is resized
+ * from that and encoded.
  */
-import { PhotonImage, resize, SamplingFilter } from "@cf-wasm/photon/workerd";
+import { initPhoton, PhotonImage, resize, SamplingFilter } from "@cf-wasm/photon/workerd";
 import type { ThumbnailOptions } from "../options";
 import { StageError } from "../stage";
-import { flattenOverWhite, orient, premultiply, unpremultiply } from "./pixels";
+import { crop, flattenOverWhite, orient, premultiply, unpremultiply } from "./pixels";
 import type { ThumbnailPlan } from "./plan";
 
+/** What to decode: encoded image bytes, or pixels decoded elsewhere (RGBA, 4 bytes per pixel). */
+export type ImageSource =
+  | { kind: "encoded"; bytes: Uint8Array }
+  | { kind: "pixels"; rgba: Uint8Array; width: number; height: number };
+
 export interface RenderRequest {
-  bytes: Uint8Array;
+  source: ImageSource;
   plan: ThumbnailPlan;
   orientation: number;
   /** Whether the source may have transparent pixels. */
@@ -25,6 +35,7 @@ export interface RenderRequest {
 }
 
 export interface Rendered {
+  size: number;
   bytes: Uint8Array;
   width: number;
   height: number;
@@ -33,34 +44,50 @@ export interface Rendered {
 /** Set when a trap happened in this isolate and photon has not been re-checked since. */
 let trapped = false;
 
-export function renderThumbnail(request: RenderRequest): Rendered {
+export function renderThumbnails(request: RenderRequest): Rendered[] {
   ensureUsable();
-  let image = decode(request.bytes);
+  let image = decode(request.source);
   try {
     const { plan } = request;
-    if (plan.intermediate)
-      image = replace(image, resize(image, ...dims(plan.intermediate), SamplingFilter.Triangle));
-    // JPEG has no alpha: flatten over white before resizing (which is exactly what a premultiplied
-    // resize then composite would give). PNG and WebP keep alpha: premultiply for the resize. This runs
-    // after the fast first pass of a big reduction, which still sees straight alpha (a faint fringe of
-    // at most half a thumbnail pixel), to avoid copying every pixel of a big image through JavaScript.
+    if (plan.reduced)
+      image = replace(image, resize(image, plan.working.width, plan.working.height, SamplingFilter.Triangle));
     const alpha = !request.hasAlpha ? "none" : request.format === "jpeg" ? "flatten" : "premultiply";
-    if (alpha !== "none") {
+    const whole =
+      plan.crop.x === 0 &&
+      plan.crop.y === 0 &&
+      plan.crop.width * plan.crop.height === image.get_width() * image.get_height();
+    // Pixels go through JavaScript only when something has to be done to them (copying costs memory).
+    if (alpha !== "none" || request.orientation !== 1 || !whole) {
       const pixels = image.get_raw_pixels();
       if (alpha === "flatten") flattenOverWhite(pixels);
-      else premultiply(pixels);
-      image = replace(image, new PhotonImage(pixels, image.get_width(), image.get_height()));
-    }
-    if (image.get_width() !== plan.stored.width || image.get_height() !== plan.stored.height) {
-      image = replace(image, resize(image, ...dims(plan.stored), SamplingFilter.Lanczos3));
-    }
-    if (alpha === "premultiply" || request.orientation !== 1) {
-      const pixels = image.get_raw_pixels();
-      if (alpha === "premultiply") unpremultiply(pixels);
+      else if (alpha === "premultiply") premultiply(pixels);
       const upright = orient(pixels, image.get_width(), image.get_height(), request.orientation);
-      image = replace(image, new PhotonImage(upright.rgba, upright.width, upright.height));
+      const cropped = crop(upright, plan.crop);
+      image = replace(image, new PhotonImage(cropped.rgba, cropped.width, cropped.height));
     }
-    return { bytes: encode(image, request), width: image.get_width(), height: image.get_height() };
+    return plan.outputs.map((output) => {
+      let thumb = image;
+      if (output.width !== image.get_width() || output.height !== image.get_height()) {
+        thumb = resize(image, output.width, output.height, SamplingFilter.Lanczos3);
+      }
+      try {
+        if (alpha === "premultiply") {
+          const straight = thumb.get_raw_pixels();
+          unpremultiply(straight);
+          const unpremultiplied = new PhotonImage(straight, thumb.get_width(), thumb.get_height());
+          if (thumb !== image) thumb.free();
+          thumb = unpremultiplied;
+        }
+        return {
+          size: output.size,
+          bytes: encode(thumb, request),
+          width: thumb.get_width(),
+          height: thumb.get_height(),
+        };
+      } finally {
+        if (thumb !== image) thumb.free();
+      }
+    });
   } catch (error) {
     throw afterTrap(error, "resizing or encoding the thumbnail");
   } finally {
@@ -68,9 +95,16 @@ export function renderThumbnail(request: RenderRequest): Rendered {
   }
 }
 
-function decode(bytes: Uint8Array): PhotonImage {
+/** Bytes of wasm memory photon's instance holds now (it only grows: after a run, its peak so far). */
+export async function photonMemoryBytes(): Promise<number> {
+  const exports = (await initPhoton.ensure()) as unknown as { memory?: WebAssembly.Memory };
+  return exports.memory?.buffer.byteLength ?? 0;
+}
+
+function decode(source: ImageSource): PhotonImage {
+  if (source.kind === "pixels") return new PhotonImage(source.rgba, source.width, source.height);
   try {
-    return PhotonImage.new_from_byteslice(bytes);
+    return PhotonImage.new_from_byteslice(source.bytes);
   } catch (error) {
     if (error instanceof WebAssembly.RuntimeError) {
       trapped = true;
@@ -96,10 +130,6 @@ function encode(image: PhotonImage, request: RenderRequest): Uint8Array {
 function replace(old: PhotonImage, next: PhotonImage): PhotonImage {
   old.free();
   return next;
-}
-
-function dims(size: { width: number; height: number }): [number, number] {
-  return [size.width, size.height];
 }
 
 function afterTrap(error: unknown, doing: string): unknown {

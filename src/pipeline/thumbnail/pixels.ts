@@ -2,7 +2,8 @@
  * Operations on raw RGBA pixels (4 bytes per pixel, straight alpha, as photon hands them out) that
  * photon lacks: alpha premultiplication (resizing straight alpha bleeds the colour of invisible pixels
  * into the edges as dark fringes), flattening over white (photon's JPEG encoder drops alpha, so
- * transparent areas would come out as whatever colour they hide, usually black), and EXIF orientation.
+ * transparent areas would come out as whatever colour they hide, usually black), EXIF orientation and
+ * cropping.
  * They run on small images (the thumbnail, or the intermediate of a big reduction), so plain loops do.
  */
 
@@ -81,3 +82,18 @@ const SOURCE: Partial<Record<number, SourceOf>> = {
   7: (x, y, w, h) => [w - 1 - y, h - 1 - x], // transversed
   8: (x, y, w) => [w - 1 - y, x], // stored turned 90° clockwise: turn it anticlockwise
 };
+
+/** The `rect` part of an upright image; the input itself when `rect` is all of it. */
+export function crop(
+  image: { rgba: Uint8Array; width: number; height: number },
+  rect: { x: number; y: number; width: number; height: number },
+): { rgba: Uint8Array; width: number; height: number } {
+  if (rect.x === 0 && rect.y === 0 && rect.width === image.width && rect.height === image.height)
+    return image;
+  const out = new Uint8Array(rect.width * rect.height * 4);
+  for (let row = 0; row < rect.height; row++) {
+    const from = ((rect.y + row) * image.width + rect.x) * 4;
+    out.set(image.rgba.subarray(from, from + rect.width * 4), row * rect.width * 4);
+  }
+  return { rgba: out, width: rect.width, height: rect.height };
+}

@@ -1,22 +1,27 @@
 /**
- * The geometry of a thumbnail, decided from the image header alone: the upright (display) size after
- * EXIF orientation, the target size whose longest side is the requested size (never larger than the
- * source: small images keep their size), and the sizes to resize to in the stored orientation, with an
- * intermediate step for big reductions (a cheap Triangle pass to twice the target before the Lanczos3
- * pass: much faster at nearly the same quality).
+ * The geometry of a job's thumbnails, decided before any pixel is touched. Everything is computed on the
+ * upright image (after EXIF orientation). `inside` keeps the whole image with its longest side at the
+ * requested size; `cover` fills a size x size square from the centred square of the image. Nothing is
+ * ever enlarged: a small image keeps its size. All sizes are made from one "working" image: the decoded
+ * image, cut down with a fast Triangle pass to twice the largest thumbnail when it is bigger than that
+ * (then a Lanczos3 pass per size: much faster than Lanczos3 from full size at nearly the same quality).
  */
 export interface Size {
   width: number;
   height: number;
 }
 
+export type Fit = "inside" | "cover";
+
 export interface ThumbnailPlan {
-  /** Size of the finished thumbnail, upright. */
-  output: Size;
-  /** Size to resize to before rotating (the output size in the stored orientation). */
-  stored: Size;
-  /** Size of the fast first pass, when the reduction is big enough to be worth one. */
-  intermediate?: Size;
+  /** Size of the working image in the stored orientation (the decoded size when no reduction is needed). */
+  working: Size;
+  /** Whether the working image is a reduction of the decoded one. */
+  reduced: boolean;
+  /** Part of the upright working image the thumbnails are made from (the centred square for `cover`). */
+  crop: { x: number; y: number; width: number; height: number };
+  /** Finished thumbnails, upright, largest first. */
+  outputs: { size: number; width: number; height: number }[];
 }
 
 /** Orientations 5-8 turn the image by 90 degrees: width and height swap. */
@@ -24,19 +29,43 @@ export function swapsAxes(orientation: number): boolean {
   return orientation >= 5 && orientation <= 8;
 }
 
-export function planThumbnail(source: Size, orientation: number, size: number): ThumbnailPlan {
-  const swap = swapsAxes(orientation);
-  const upright = swap ? { width: source.height, height: source.width } : source;
-  const longest = Math.max(upright.width, upright.height);
-  const scale = Math.min(1, size / longest);
-  const output = {
-    width: Math.max(1, Math.round(upright.width * scale)),
-    height: Math.max(1, Math.round(upright.height * scale)),
+export function upright(size: Size, orientation: number): Size {
+  return swapsAxes(orientation) ? { width: size.height, height: size.width } : size;
+}
+
+/** `sizes` must be sorted largest first. */
+export function planThumbnails(decoded: Size, orientation: number, sizes: number[], fit: Fit): ThumbnailPlan {
+  const largest = sizes[0] ?? 256;
+  const up = upright(decoded, orientation);
+  // The working image keeps twice the largest thumbnail's resolution along the side that decides it.
+  const deciding = fit === "inside" ? Math.max(up.width, up.height) : Math.min(up.width, up.height);
+  const factor = (2 * largest) / deciding;
+  const reduced = factor <= 0.5;
+  const workingUpright = reduced ? scaleSize(up, factor) : up;
+  const crop = fit === "cover" ? centredSquare(workingUpright) : { x: 0, y: 0, ...workingUpright };
+  const outputs = sizes.map((size) => {
+    if (fit === "cover") {
+      const side = Math.min(size, Math.min(up.width, up.height));
+      return { size, width: side, height: side };
+    }
+    return { size, ...scaleSize(up, Math.min(1, size / Math.max(up.width, up.height))) };
+  });
+  return { working: upright(workingUpright, orientation), reduced, crop, outputs };
+}
+
+function scaleSize(size: Size, factor: number): Size {
+  return {
+    width: Math.max(1, Math.round(size.width * factor)),
+    height: Math.max(1, Math.round(size.height * factor)),
   };
-  const stored = swap ? { width: output.height, height: output.width } : output;
-  const plan: ThumbnailPlan = { output, stored };
-  if (source.width > 2 * stored.width && source.height > 2 * stored.height) {
-    plan.intermediate = { width: 2 * stored.width, height: 2 * stored.height };
-  }
-  return plan;
+}
+
+function centredSquare(size: Size): ThumbnailPlan["crop"] {
+  const side = Math.min(size.width, size.height);
+  return {
+    x: Math.floor((size.width - side) / 2),
+    y: Math.floor((size.height - side) / 2),
+    width: side,
+    height: side,
+  };
 }
