@@ -153,6 +153,9 @@ export default defineConfig(async () => {
       setupFiles: ["./test/setup/apply-migrations.ts"],
       testTimeout: 60_000,
       hookTimeout: 60_000,
+      // The Worker logs every request and stage run at info level; printing them would bury the test
+      // report. Warnings and errors still show. (Tests that assert on log lines spy on console.)
+      onConsoleLog: (log: string) => !log.startsWith('{"level":"info"'),
     },
   };
 });

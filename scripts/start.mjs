@@ -4,14 +4,35 @@
 // Extra arguments are passed to `wrangler dev` (e.g. `npm start -- --port 8788`); a `--persist-to DIR`
 // among them is also given to the migration step, so the database that gets migrated is the one served.
 import { spawn } from "node:child_process";
-import { copyFileSync, existsSync } from "node:fs";
+import { appendFileSync, copyFileSync, existsSync, readFileSync } from "node:fs";
 import { wranglerEnv } from "./wrangler-env.mjs";
 
 const env = wranglerEnv();
 
+/**
+ * The variable a dotenv line sets, if any.
+ * @param {string} line
+ */
+const varName = (line) => /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=/.exec(line)?.[1];
+
+/** @param {string} file */
+const lines = (file) => readFileSync(file, "utf8").split(/\r?\n/);
+
 if (!existsSync(".dev.vars")) {
   copyFileSync(".dev.vars.example", ".dev.vars");
   console.log("Created .dev.vars from .dev.vars.example (it holds DEV_API_KEY for the local tenant).");
+} else {
+  // A .dev.vars made by an older checkout lacks settings added since (ADMIN_TOKEN, R2 keys, ...):
+  // append the missing ones with their example values, never touching the ones already there.
+  const present = new Set(lines(".dev.vars").map(varName));
+  const missing = lines(".dev.vars.example").filter((line) => {
+    const name = varName(line);
+    return name !== undefined && !present.has(name);
+  });
+  if (missing.length > 0) {
+    appendFileSync(".dev.vars", `\n# Added from .dev.vars.example by npm start\n${missing.join("\n")}\n`);
+    console.log(`Added to .dev.vars from .dev.vars.example: ${missing.map(varName).join(", ")}`);
+  }
 }
 
 /**

@@ -4,6 +4,7 @@
  * rather than deep inside a stage.
  */
 import { z } from "zod";
+import { LogLevelSchema } from "./observability/log";
 import type { ProcessingLimits } from "./pipeline/stage";
 
 const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
@@ -117,6 +118,12 @@ const ConfigSchema = z.object({
   SYNC_MAX_BYTES: int(10 * 1024 * 1024, 1),
   SYNC_MAX_PAGES: int(50, 1),
   // --- Reliability testing ---
+  /**
+   * Least severe log level written. Every line costs: in production Workers Logs volume, under
+   * `wrangler dev` a trip through the inspector (about 0.7 ms per line, measured with
+   * `npm run bench:e2e -- --profile`).
+   */
+  LOG_LEVEL: LogLevelSchema.default("info"),
   /** Fault injection for tests and the load harness (JSON, see src/faults.ts); never set in production. */
   FAULT_INJECTION: z.string().optional(),
 });

@@ -9,6 +9,7 @@
  */
 import { z } from "zod";
 import { getConfig } from "./config";
+import { errorText, log } from "./observability/log";
 
 export const FAULT_POINTS = [
   /** The Job DO believes it sent a task message, but the queue never got it. */
@@ -85,7 +86,7 @@ export function parseFaultConfig(raw: string | undefined): FaultConfig | null {
 /** Turns probabilistic faults on (or off with null). Tests call this directly; the Worker via the env. */
 export function configureFaults(config: FaultConfig | null, raw?: string): void {
   configured = { raw, config, random: seededRandom(config?.seed ?? 0) };
-  if (config) console.warn(JSON.stringify({ msg: "fault injection on", ...config }));
+  if (config) log("warn", "fault injection on", { ...config });
 }
 
 /** Applies the Worker's FAULT_INJECTION setting once per isolate (again only when it changes). */
@@ -116,7 +117,7 @@ export function faultAt(point: FaultPoint): boolean {
   const config = configured.config;
   if (!config || config.probability === 0 || !config.points.includes(point)) return false;
   if (configured.random() >= config.probability) return false;
-  console.warn(JSON.stringify({ msg: "fault injected", point }));
+  log("warn", "fault injected", { point });
   return true;
 }
 
@@ -145,7 +146,7 @@ export async function sendTaskBatch<Body>(
       await queue.sendBatch(copies.slice(start, start + SEND_BATCH_LIMIT));
     }
   } catch (error) {
-    console.error(JSON.stringify({ msg: "duplicate delivery not sent", error: String(error) }));
+    log("error", "duplicate delivery not sent", { error: errorText(error) });
   }
 }
 
@@ -156,6 +157,6 @@ export function duplicatesOf<Body>(messages: MessageSendRequest<Body>[]): Messag
     ...message,
     delaySeconds: Math.floor(configured.random() * 3),
   }));
-  console.warn(JSON.stringify({ msg: "fault injected", point: "delivery.duplicate", count: copies.length }));
+  log("warn", "fault injected", { point: "delivery.duplicate", count: copies.length });
   return copies;
 }

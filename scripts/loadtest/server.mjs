@@ -12,6 +12,7 @@ import { setTimeout as sleep } from "node:timers/promises";
  * @property {string} stateDir  --persist-to
  * @property {string} logPath
  * @property {Record<string, string>} vars  Worker variables, passed as `--var NAME:VALUE`
+ * @property {string[]} [devArgs]  more `wrangler dev` arguments
  */
 
 export class DevServer {
@@ -26,9 +27,9 @@ export class DevServer {
 
   /** Starts the server and waits until /healthz answers; returns how long that took (ms). */
   async start() {
-    const { root, port, stateDir, logPath, vars } = this.settings;
+    const { root, port, stateDir, logPath, vars, devArgs = [] } = this.settings;
     const varArgs = Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
-    const args = ["start", "--", "--port", String(port), "--persist-to", stateDir, ...varArgs];
+    const args = ["start", "--", "--port", String(port), "--persist-to", stateDir, ...varArgs, ...devArgs];
     const log = openSync(logPath, "a");
     const started = Date.now();
     const child = spawn("npm", args, { cwd: root, detached: true, stdio: ["ignore", log, log] });

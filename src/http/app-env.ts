@@ -7,5 +7,7 @@ export interface AppEnv {
   Variables: RequestIdVariables & {
     /** The tenant the request's API key belongs to (set by the auth middleware). */
     tenant: Tenant;
+    /** The request's W3C trace id (from `traceparent`, else new), handed on to the jobs it creates. */
+    traceId: string;
   };
 }

@@ -22,6 +22,9 @@ import { search } from "./routes/search";
 import { processRoutes } from "./routes/process";
 import { docs } from "./routes/docs";
 import { enrichOpenApi } from "./openapi/enrich";
+import { observeRequests } from "../observability/request-log";
+import { stats } from "./routes/stats";
+import { errorText, log } from "../observability/log";
 
 /** JSON bodies are small (a job names at most 1,000 ids); uploads have their own limits. */
 const MAX_JSON_BODY_BYTES = 256 * 1024;
@@ -30,6 +33,7 @@ export function createApp() {
   const app = createRouter();
 
   app.use(requestId());
+  app.use(observeRequests);
   app.use("/v1/*", requireApiKey, rateLimit);
   app.use("/openapi.json", enrichOpenApi);
   app.on(
@@ -65,6 +69,7 @@ export function createApp() {
   app.route("/", search);
   app.route("/", processRoutes);
   app.route("/", docs);
+  app.route("/", stats);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
@@ -93,14 +98,12 @@ export function createApp() {
   app.onError((error, c) => {
     const apiError = toApiError(error);
     if (apiError) return problem(c, apiError);
-    console.error(
-      JSON.stringify({
-        msg: "unhandled error",
-        requestId: c.get("requestId"),
-        path: c.req.path,
-        error: String(error),
-      }),
-    );
+    log("error", "unhandled error", {
+      requestId: c.get("requestId"),
+      traceId: c.get("traceId"),
+      path: c.req.path,
+      error: errorText(error),
+    });
     return problem(
       c,
       new ApiError("internal_error", "something went wrong on our side; the request id identifies it"),

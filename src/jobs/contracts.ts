@@ -29,6 +29,8 @@ export interface CreateJobInput {
   /** Hash of the validated request; creating again with another hash is a conflict. */
   requestHash: string;
   files: JobFileInput[];
+  /** The W3C trace id of the creating request; the job's task messages carry it to the consumers. */
+  traceId?: string;
 }
 
 export type CreateJobResult =

@@ -34,6 +34,7 @@ export async function createJob(
   tenant: Tenant,
   request: CreateJobRequest,
   idempotencyKey: string | undefined,
+  traceId?: string,
 ): Promise<CreatedJob> {
   const unavailable = request.stages.filter((stage) => !isStageAvailable(stage));
   if (unavailable.length > 0) {
@@ -87,7 +88,7 @@ export async function createJob(
   }
 
   try {
-    const job = await createWithFiles(env, tenant, jobId, request, options, requestHash);
+    const job = await createWithFiles(env, tenant, jobId, request, options, requestHash, traceId);
     if (idempotencyKey !== undefined)
       await completeIdempotencyKey(env.DB, tenant.id, idempotencyKey, Date.now());
     return { job, replayed: false };
@@ -108,6 +109,7 @@ async function createWithFiles(
   request: CreateJobRequest,
   options: JobOptions,
   requestHash: string,
+  traceId: string | undefined,
 ): Promise<JobView> {
   const found = await getFilesByIds(env.DB, tenant.id, request.files);
   const byId = new Map(found.map((file) => [file.id, file]));
@@ -124,6 +126,7 @@ async function createWithFiles(
     stages: request.stages,
     options,
     requestHash,
+    traceId,
     webhookEndpointId: await webhookEndpointFor(env, tenant, request.webhook),
     maxInFlight: tenant.settings.maxConcurrentFiles ?? getConfig(env).MAX_CONCURRENT_FILES,
     files: request.files.map((id) => {

@@ -27,6 +27,7 @@ import { deliverOutbox } from "./outbox";
 import { TERMINAL_JOB_STATUSES } from "./types";
 import type { EventObject } from "../schemas/jobs";
 import type { StageName } from "../pipeline/stage-names";
+import { configureLogging, log } from "../observability/log";
 
 export const DEFAULT_FILES_PAGE = 100;
 
@@ -45,6 +46,7 @@ export class JobDurableObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     configureFaultsFromEnv(env);
+    configureLogging(env);
     this.store = new JobStore(ctx.storage.sql);
     const config = getConfig(env);
     this.settings = {
@@ -188,9 +190,17 @@ export class JobDurableObject extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     if (!this.exists) return;
-    this.transaction(() => {
-      this.machine().sweep(Date.now());
-    });
+    const touched = this.transaction(() => this.machine().sweep(Date.now()));
+    if (touched.length > 0) {
+      const job = this.store.job();
+      log("warn", "alarm redrive", {
+        traceId: job?.trace_id ?? undefined,
+        tenantId: job?.tenant_id,
+        jobId: job?.id,
+        files: touched.length,
+        fileIds: touched.slice(0, 20),
+      });
+    }
     injectFault("alarm");
     await this.afterChange(true);
   }

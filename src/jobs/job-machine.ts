@@ -41,6 +41,7 @@ export class JobMachine extends JobTransitions {
       published_seq: 0,
       max_in_flight: input.maxInFlight,
       slots_held: 0,
+      trace_id: input.traceId ?? null,
     });
     input.files.forEach((file, index) => {
       this.store.insertFile({
@@ -277,11 +278,11 @@ export class JobMachine extends JobTransitions {
   /**
    * Re-drives work the queue may have lost: files whose lease expired (their consumer died) and
    * files dispatched long ago but never claimed (their message was dropped). Files that used up
-   * their attempts fail instead, so every job reaches an end.
+   * their attempts fail instead, so every job reaches an end. Returns the files it re-drove or gave up on.
    */
-  sweep(now: number): void {
+  sweep(now: number): string[] {
     const job = this.requireJob();
-    if (TERMINAL_JOB_STATUSES.has(job.status)) return;
+    if (TERMINAL_JOB_STATUSES.has(job.status)) return [];
     const touched: string[] = [];
     for (const file of this.store.filesWithStatus("processing")) {
       if ((file.lease_expires_at ?? 0) > now) continue;
@@ -308,5 +309,6 @@ export class JobMachine extends JobTransitions {
       }
     }
     if (touched.length > 0) this.settle(now, job.status, touched);
+    return touched;
   }
 }

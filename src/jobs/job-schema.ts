@@ -75,6 +75,8 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX outbox_by_due ON outbox (due_at);
   `,
+  // The W3C trace id of the request that created the job, carried in its task messages.
+  `ALTER TABLE job ADD COLUMN trace_id TEXT;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

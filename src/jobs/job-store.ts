@@ -26,6 +26,8 @@ export type JobRow = {
   max_in_flight: number;
   /** Files in flight the tenant's limiter last allowed this job. */
   slots_held: number;
+  /** The W3C trace id of the request that created the job (null for jobs created before it existed). */
+  trace_id: string | null;
 };
 
 export type FileRow = {
@@ -97,8 +99,8 @@ export class JobStore {
     this.sql.exec(
       `INSERT INTO job (id, tenant_id, jurisdiction, status, stages, options, request_hash, created_at,
                         updated_at, started_at, completed_at, version, lease_counter, webhook_endpoint_id,
-                        published_seq, max_in_flight, slots_held)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                        published_seq, max_in_flight, slots_held, trace_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       row.id,
       row.tenant_id,
       row.jurisdiction,
@@ -116,6 +118,7 @@ export class JobStore {
       row.published_seq,
       row.max_in_flight,
       row.slots_held,
+      row.trace_id,
     );
   }
 

@@ -7,10 +7,18 @@
 import { faultAt, sendTaskBatch } from "../faults";
 import { SEND_BATCH_LIMIT, type TaskMessage } from "../queue/messages";
 import { upsertJobProjection } from "../storage/jobs-repo";
-import type { JobStore, OutboxRow } from "./job-store";
+import type { JobRow, JobStore, OutboxRow } from "./job-store";
 import { dispatchBudget, type SlotLimiter, type SlotSettings } from "./dispatch-slots";
 import { publishEvents, type PublishTargets } from "./event-publisher";
 import { jobSummary } from "./job-view";
+import { errorText, log } from "../observability/log";
+
+/** The log context of a job: its tenant, id and trace. */
+const jobFields = (job: JobRow | null) => ({
+  tenantId: job?.tenant_id,
+  jobId: job?.id,
+  traceId: job?.trace_id ?? undefined,
+});
 
 export interface OutboxTargets extends PublishTargets {
   tasks: Queue;
@@ -51,9 +59,7 @@ async function deliverPublish(
       // Another page of events is waiting.
     }
   } catch (error) {
-    console.error(
-      JSON.stringify({ msg: "publishing events failed", jobId: store.job()?.id, error: String(error) }),
-    );
+    log("error", "publishing events failed", { ...jobFields(store.job()), error: errorText(error) });
     transaction(() => {
       store.postponeOutbox(row.id, Date.now() + backoffMs(row.attempts));
     });
@@ -90,9 +96,7 @@ async function deliverDispatches(
   try {
     budget = await dispatchBudget(store, targets.limiter, wanted, targets.slots, transaction, refreshSlots);
   } catch (error) {
-    console.error(
-      JSON.stringify({ msg: "concurrency slots unavailable", jobId: job.id, error: String(error) }),
-    );
+    log("error", "concurrency slots unavailable", { ...jobFields(job), error: errorText(error) });
     postpone(store, store.dispatchCandidates(now, MAX_ROWS_PER_DRAIN), transaction);
     return;
   }
@@ -118,13 +122,14 @@ async function deliverDispatches(
         jurisdiction: job.jurisdiction,
         jobId: job.id,
         fileId: row.ref,
+        traceId: job.trace_id ?? undefined,
       } satisfies TaskMessage,
       contentType: "json" as const,
     }));
     try {
       if (!faultAt("dispatch.drop")) await sendTaskBatch(queue, messages);
     } catch (error) {
-      console.error(JSON.stringify({ msg: "dispatch failed", jobId: job.id, error: String(error) }));
+      log("error", "dispatch failed", { ...jobFields(job), files: chunk.length, error: errorText(error) });
       postpone(store, live.slice(start), transaction);
       return;
     }
@@ -154,7 +159,7 @@ async function deliverProjection(
   try {
     await upsertJobProjection(db, jobSummary(job, store));
   } catch (error) {
-    console.error(JSON.stringify({ msg: "projection failed", jobId: job.id, error: String(error) }));
+    log("error", "projection failed", { ...jobFields(job), error: errorText(error) });
     transaction(() => {
       store.postponeOutbox(row.id, Date.now() + backoffMs(row.attempts));
     });

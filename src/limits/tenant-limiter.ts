@@ -6,6 +6,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { jobStub } from "../jobs/job-client";
+import { configureLogging, errorText, log } from "../observability/log";
 import type { Jurisdiction } from "../tenancy/tenant";
 import { reserve, toWake, type Holding } from "./slots";
 import { fullBucket, take, type BucketLimits, type BucketState, type TakeResult } from "./token-bucket";
@@ -38,6 +39,7 @@ export class TenantLimiter extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    configureLogging(env);
     ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS holdings (
       job_id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, jurisdiction TEXT NOT NULL,
       held INTEGER NOT NULL, waiting INTEGER NOT NULL, waiting_since INTEGER, expires_at INTEGER NOT NULL)`);
@@ -119,9 +121,7 @@ export class TenantLimiter extends DurableObject<Env> {
       );
       this.ctx.waitUntil(
         stub.wake().catch((error: unknown) => {
-          console.error(
-            JSON.stringify({ msg: "waking a job failed", jobId: row.job_id, error: String(error) }),
-          );
+          log("error", "waking a job failed", { tenantId, jobId: row.job_id, error: errorText(error) });
         }),
       );
     }

@@ -8,6 +8,7 @@
  */
 import type { JobOptions } from "./options";
 import { STAGE_REGISTRY } from "./registry";
+import { log } from "../observability/log";
 import { sniff, SNIFF_BYTES, type Sniffed } from "./sniff";
 import {
   StageError,
@@ -96,14 +97,7 @@ export async function runStages(input: RunStagesInput): Promise<RunStagesResult>
         const problem = { code: error.code, message: error.message };
         runs.push({ stage: stageName, status: "failed", error: problem, durationMs });
       } else {
-        console.error(
-          JSON.stringify({
-            msg: "stage error",
-            stage: stageName,
-            fileId: input.file.id,
-            error: describeError(error),
-          }),
-        );
+        log("error", "stage error", { stage: stageName, fileId: input.file.id, error: describeError(error) });
         const problem = { code: "transient_error", message: describeError(error) };
         runs.push({ stage: stageName, status: "retry", error: problem, durationMs });
       }

@@ -10,22 +10,27 @@ import { jobStub } from "../jobs/job-client";
 import { recordDeadLetter } from "../storage/dead-letters-repo";
 import { backoffSeconds } from "./backoff";
 import { messageTenant, TaskMessageSchema } from "./messages";
+import { errorText, log } from "../observability/log";
+import { taskLogger } from "../observability/task-telemetry";
 
 export async function handleDeadLetterBatch(batch: MessageBatch, env: Env): Promise<void> {
   const config = getConfig(env);
   for (const message of batch.messages) {
     const parsed = TaskMessageSchema.safeParse(message.body);
     if (!parsed.success) {
-      console.error(
-        JSON.stringify({ msg: "invalid dead letter", id: message.id, issues: parsed.error.issues }),
-      );
+      log("error", "invalid dead letter", { messageId: message.id, issues: parsed.error.issues });
       message.ack();
       continue;
     }
     const { tenantId, jobId, fileId } = parsed.data;
+    const letterLog = taskLogger(parsed.data);
     try {
       const outcome = await jobStub(env, messageTenant(parsed.data), jobId).deadLetter(fileId);
-      console.warn(JSON.stringify({ msg: "dead letter", tenantId, jobId, fileId, outcome: outcome.kind }));
+      letterLog.warn("dead letter", {
+        outcome: outcome.kind,
+        attempt: "attempts" in outcome ? outcome.attempts : undefined,
+        code: outcome.kind === "failed" ? outcome.error?.code : undefined,
+      });
       if (outcome.kind === "failed" || outcome.kind === "finished") {
         await recordDeadLetter(env.DB, {
           tenantId,
@@ -39,7 +44,7 @@ export async function handleDeadLetterBatch(batch: MessageBatch, env: Env): Prom
       }
       message.ack();
     } catch (error) {
-      console.error(JSON.stringify({ msg: "dead letter not recorded", jobId, fileId, error: String(error) }));
+      letterLog.error("dead letter not recorded", { error: errorText(error) });
       message.retry({
         delaySeconds: backoffSeconds(
           message.attempts,

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { FileIdSchema, JobIdSchema } from "../ids";
 import { JURISDICTIONS, type Tenant } from "../tenancy/tenant";
+import { TRACE_ID } from "../observability/trace";
 
 export const TaskMessageSchema = z.object({
   v: z.literal(1),
@@ -13,6 +14,11 @@ export const TaskMessageSchema = z.object({
   jurisdiction: z.enum(JURISDICTIONS),
   jobId: JobIdSchema,
   fileId: FileIdSchema,
+  /**
+   * The W3C trace id of the request that created the job, so the consumer's log lines join its trace.
+   * Optional: messages sent before it existed stay valid.
+   */
+  traceId: z.string().regex(TRACE_ID).optional(),
 });
 
 export type TaskMessage = z.infer<typeof TaskMessageSchema>;

@@ -1,18 +1,23 @@
 /**
  * The tasks queue consumer. For each batch it groups messages by job, claims the files of a job with
- * one call to its Durable Object, processes the claimed files, reports their results with one more
- * call, and only then acks each message on its own. Transient failures are retried by the queue
- * with exponential backoff and jitter; after the queue's last retry the message goes to the
- * dead-letter queue, whose consumer fails the file so the job still ends.
+ * one call to its Durable Object, processes the claimed files (concurrently, under a memory-aware
+ * budget), reports their results with one more call, and only then acks each message on its own.
+ * Transient failures are retried by the queue with exponential backoff and jitter; after the queue's
+ * last retry the message goes to the dead-letter queue, whose consumer fails the file so the job
+ * still ends.
  */
 import { getConfig, processingLimits, type Config } from "../config";
 import { configureFaultsFromEnv, faultAt, injectFault } from "../faults";
-import type { FileReport } from "../jobs/contracts";
+import type { FileClaim, FileReport } from "../jobs/contracts";
 import { jobStub } from "../jobs/job-client";
 import { backoffSeconds } from "./backoff";
 import { filesBucket } from "../tenancy/tenant";
 import { messageTenant, TaskMessageSchema, type TaskMessage } from "./messages";
 import { processClaim } from "./process-file";
+import { BATCH_CONCURRENCY, claimWeight, forEachWeighted } from "./batch-concurrency";
+import { errorText, log } from "../observability/log";
+import { recordStageOutcomes, stageOutcomes } from "../observability/stage-metrics";
+import { jobContext, logClaimed, logStageRuns, taskLogger } from "../observability/task-telemetry";
 
 interface Delivery {
   message: Message;
@@ -30,9 +35,7 @@ export async function handleTaskBatch(batch: MessageBatch, env: Env): Promise<vo
     const parsed = TaskMessageSchema.safeParse(message.body);
     if (!parsed.success) {
       // No retry can make a malformed message valid: drop it loudly.
-      console.error(
-        JSON.stringify({ msg: "invalid task message", id: message.id, issues: parsed.error.issues }),
-      );
+      log("error", "invalid task message", { messageId: message.id, issues: parsed.error.issues });
       message.ack();
       continue;
     }
@@ -55,13 +58,18 @@ async function processJobDeliveries(env: Env, config: Config, deliveries: Delive
   try {
     claims = await stub.claim([...new Set(deliveries.map(({ task }) => task.fileId))]);
   } catch (error) {
-    console.error(JSON.stringify({ msg: "claim failed", jobId: first.task.jobId, error: String(error) }));
+    log("error", "claim failed", {
+      ...jobContext(first.task),
+      files: deliveries.length,
+      error: errorText(error),
+    });
     retryEach(deliveries);
     return;
   }
 
   const claimByFile = new Map(claims.map((claim) => [claim.fileId, claim]));
-  const processed: { delivery: Delivery; report: FileReport }[] = [];
+  const processed: { delivery: Delivery; claim: FileClaim; report: FileReport }[] = [];
+  const toProcess: { delivery: Delivery; claim: FileClaim }[] = [];
   for (const delivery of deliveries) {
     const claim = claimByFile.get(delivery.task.fileId);
     // Each claim is used once: a second copy of the same message in this batch has nothing to do.
@@ -74,31 +82,64 @@ async function processJobDeliveries(env: Env, config: Config, deliveries: Delive
       delivery.message.ack();
       continue;
     }
-    const report = await processClaim(
-      filesBucket(env, tenant),
-      claim,
-      {
-        limits: processingLimits(config),
-        retryDelaySeconds: retryDelay(config, delivery.message.attempts),
-      },
-      env,
-    );
-    processed.push({ delivery, report });
+    toProcess.push({ delivery, claim });
   }
+  // The batch's files run concurrently under a memory-aware budget (batch-concurrency.ts).
+  await forEachWeighted(
+    toProcess,
+    BATCH_CONCURRENCY,
+    ({ claim }) => claimWeight(claim),
+    async ({ delivery, claim }) => {
+      const taskLog = taskLogger(delivery.task);
+      logClaimed(taskLog, claim);
+      const report = await processClaim(
+        filesBucket(env, tenant),
+        claim,
+        {
+          limits: processingLimits(config),
+          retryDelaySeconds: retryDelay(config, delivery.message.attempts),
+        },
+        env,
+      );
+      logStageRuns(taskLog, claim, report);
+      processed.push({ delivery, claim, report });
+    },
+  );
   if (processed.length === 0) return;
 
   injectFault("consumer.before_report");
+  let results;
   try {
-    await stub.report(processed.map(({ report }) => report));
+    results = await stub.report(processed.map(({ report }) => report));
   } catch (error) {
-    console.error(JSON.stringify({ msg: "report failed", jobId: first.task.jobId, error: String(error) }));
+    log("error", "report failed", {
+      ...jobContext(first.task),
+      files: processed.length,
+      error: errorText(error),
+    });
     retryEach(processed.map(({ delivery }) => delivery));
     return;
   }
+  // Only runs the job accepted count (a stale lease's report changed nothing).
+  const accepted = new Set(results.filter((result) => result.accepted).map((result) => result.fileId));
+  const now = Date.now();
+  await recordStageOutcomes(
+    env,
+    processed
+      .filter(({ report }) => accepted.has(report.fileId))
+      .flatMap(({ claim, report }) => stageOutcomes(claim, report, now)),
+  );
   injectFault("consumer.before_ack");
   for (const { delivery, report } of processed) {
     const retry = report.tasks.find((task) => task.status === "retry");
-    if (retry?.status === "retry") delivery.message.retry({ delaySeconds: retry.retryDelaySeconds });
-    else delivery.message.ack();
+    if (retry?.status === "retry") {
+      taskLogger(delivery.task).warn("task retry", {
+        stage: retry.stage,
+        attempt: delivery.message.attempts,
+        code: retry.error.code,
+        delaySeconds: retry.retryDelaySeconds,
+      });
+      delivery.message.retry({ delaySeconds: retry.retryDelaySeconds });
+    } else delivery.message.ack();
   }
 }

@@ -17,6 +17,7 @@ import { disableEndpoint, getEndpoint, type EndpointRecord } from "../storage/we
 import { WebhookMessageSchema } from "./messages";
 import { signWebhook } from "./signing";
 import { checkDestination } from "./destination";
+import { log } from "../observability/log";
 
 type Outcome = { kind: "delivered" | "gone" | "failed"; status: number | null; error: string | null };
 
@@ -30,7 +31,7 @@ export async function handleWebhookBatch(batch: MessageBatch, env: Env): Promise
 async function handleMessage(message: Message, env: Env, config: Config): Promise<void> {
   const parsed = WebhookMessageSchema.safeParse(message.body);
   if (!parsed.success) {
-    console.error(JSON.stringify({ msg: "invalid webhook message", id: message.id }));
+    log("error", "invalid webhook message", { messageId: message.id });
     message.ack();
     return;
   }
@@ -67,6 +68,19 @@ async function handleMessage(message: Message, env: Env, config: Config): Promis
   const started = Date.now();
   const outcome = await attempt(config, endpoint, delivery);
   const final = outcome.kind !== "failed" || message.attempts >= config.WEBHOOK_MAX_ATTEMPTS;
+  log(outcome.kind === "delivered" ? "info" : "warn", "webhook attempt", {
+    tenantId,
+    jobId: event.jobId,
+    endpointId,
+    eventId: event.id,
+    eventType: event.type,
+    attempt: message.attempts,
+    outcome: outcome.kind,
+    status: outcome.status,
+    error: outcome.error ?? undefined,
+    final,
+    durationMs: Date.now() - started,
+  });
   await recordAttempt(
     env.DB,
     delivery,

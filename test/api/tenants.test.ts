@@ -77,6 +77,69 @@ describe("tenant isolation", () => {
     expect(listed.objects.length).toBeGreaterThan(0);
     expect((await env.FILES.list({ prefix: "t/bob/" })).objects).toEqual([]);
   });
+
+  it("answers another tenant 404 on webhooks, uploads, job deletion and live events, and keeps search apart", async () => {
+    const post = (key: string, path: string, body: unknown) =>
+      call(key, path, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const hook = await json<{ id: string }>(
+      await post(aliceKey, "/v1/webhooks", { url: "http://hooks.example.test/alice" }),
+      201,
+    );
+    const pending = await json<{ fileId: string }>(
+      await post(aliceKey, "/v1/uploads", { name: "a.txt", size: 5, contentType: "text/plain" }),
+      201,
+    );
+    const indexed = await json<JobObject>(
+      await createJob({ files: [aliceFile], stages: ["extract", "index"] }, aliceKey),
+      202,
+    );
+    await waitForJob(indexed.id, aliceKey);
+    const requests: [string, string, RequestInit?][] = [
+      ["DELETE", `/v1/webhooks/${hook.id}`],
+      ["POST", `/v1/webhooks/${hook.id}/rotate`],
+      ["GET", `/v1/webhooks/${hook.id}/deliveries`],
+      ["GET", `/v1/uploads/${pending.fileId}`],
+      ["DELETE", `/v1/uploads/${pending.fileId}`],
+      ["POST", `/v1/uploads/${pending.fileId}/complete`],
+      ["DELETE", `/v1/jobs/${aliceJob.id}`],
+      ["GET", `/v1/jobs/${aliceJob.id}/events`, { headers: { Accept: "text/event-stream" } }],
+    ];
+    for (const [method, path, init] of requests) {
+      const body = await json(await call(bobKey, path, { method, ...init }), 404);
+      expect(body["code"], `${method} ${path}`).toBe("not_found");
+    }
+    // Bob's listings stay empty; Alice's things are all still there.
+    expect((await json<{ webhooks: unknown[] }>(await call(bobKey, "/v1/webhooks"), 200)).webhooks).toEqual(
+      [],
+    );
+    expect((await call(aliceKey, `/v1/webhooks/${hook.id}/deliveries`)).status).toBe(200);
+    expect((await call(aliceKey, `/v1/uploads/${pending.fileId}`)).status).toBe(200);
+    expect((await call(aliceKey, `/v1/jobs/${aliceJob.id}`)).status).toBe(200);
+    // The indexed JPEG has no text; index a text file of Alice's so search has something to find.
+    const text = await upload(
+      new TextEncoder().encode("Quarterly zanzibarite report for Alice only."),
+      "alice.txt",
+      "text/plain",
+      aliceKey,
+    );
+    await waitForJob(
+      (
+        await json<JobObject>(
+          await createJob({ files: [text.id], stages: ["extract", "index"] }, aliceKey),
+          202,
+        )
+      ).id,
+      aliceKey,
+    );
+    const search = async (key: string) =>
+      json<{ results: { fileId: string }[] }>(await call(key, "/v1/search?q=zanzibarite"), 200);
+    expect((await search(aliceKey)).results.map((hit) => hit.fileId)).toEqual([text.id]);
+    expect((await search(bobKey)).results).toEqual([]);
+  });
 });
 
 describe("authentication", () => {

@@ -79,6 +79,11 @@ const TAGS: { name: string; description: string; matches: (path: string) => bool
     matches: (p) => p.startsWith("/v1/dead-letters"),
   },
   {
+    name: "stats",
+    description: "Jobs, files, failures and stage durations over a recent window.",
+    matches: (p) => p.startsWith("/v1/stats"),
+  },
+  {
     name: "admin",
     description: "Tenants and API keys (ADMIN_TOKEN).",
     matches: (p) => p.startsWith("/admin"),

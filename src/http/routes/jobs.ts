@@ -10,6 +10,7 @@ import { JOB_STATUSES } from "../../jobs/types";
 import { commonErrors, PageQuerySchema, problemResponse } from "../../schemas/common";
 import { CreateJobSchema, JobIdParamSchema, JobListSchema, JobSchema } from "../../schemas/jobs";
 import { listJobs } from "../../storage/jobs-repo";
+import { log } from "../../observability/log";
 import { outputKey } from "../../storage/r2-layout";
 import { filesBucket } from "../../tenancy/tenant";
 import { decodeCursor, paginate } from "../cursor";
@@ -60,7 +61,17 @@ jobs.openapi(createJobRoute, async (c) => {
     c.get("tenant"),
     c.req.valid("json"),
     c.req.valid("header")["idempotency-key"],
+    c.get("traceId"),
   );
+  log("info", "job created", {
+    requestId: c.get("requestId"),
+    traceId: c.get("traceId"),
+    tenantId: c.get("tenant").id,
+    jobId: job.id,
+    files: job.counts.total,
+    stages: job.stages,
+    replayed,
+  });
   c.header("Location", `/v1/jobs/${job.id}`);
   if (replayed) c.header("Idempotent-Replayed", "true");
   return c.json(job, 202);

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { DOCUMENT_TYPES, type Enrichment, type EnrichmentProvider, type EnrichmentRequest } from "./provider";
 import { localEnrichment } from "./local";
+import { errorText, log } from "../../observability/log";
 
 /** The part of the Workers AI binding this provider uses (`env.AI.run`). */
 export interface AiRunner {
@@ -43,7 +44,7 @@ export class WorkersAiEnrichment implements EnrichmentProvider {
 
   async enrich(request: EnrichmentRequest): Promise<Enrichment> {
     const answer = await this.ask(request).catch((error: unknown) => {
-      console.error(JSON.stringify({ msg: "workers-ai enrichment failed", error: String(error) }));
+      log("error", "workers-ai enrichment failed", { error: errorText(error) });
       return null;
     });
     if (!answer) return localEnrichment.enrich(request);

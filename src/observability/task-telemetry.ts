@@ -1,0 +1,43 @@
+/**
+ * What the tasks queue consumer says about its work: a logger bound to one task message (tenant, job,
+ * file and the trace id the message carries from the request that created the job), the line for a
+ * claimed file, and one line per stage run with its outcome, attempt, duration and code.
+ */
+import type { FileClaim, FileReport, TaskReport } from "../jobs/contracts";
+import type { TaskMessage } from "../queue/messages";
+import { logger, type Logger } from "./log";
+
+/** The log context of the task's job (for lines about a whole batch of its files). */
+export const jobContext = (task: TaskMessage) => ({
+  traceId: task.traceId,
+  tenantId: task.tenantId,
+  jobId: task.jobId,
+});
+
+/** A logger whose every line names the task's tenant, job, file and trace. */
+export function taskLogger(task: TaskMessage): Logger {
+  return logger({ ...jobContext(task), fileId: task.fileId });
+}
+
+export function logClaimed(log: Logger, claim: FileClaim): void {
+  log.info("task claimed", { attempt: claim.attempt, stages: claim.stages });
+}
+
+function codeOf(task: TaskReport): string | undefined {
+  if (task.status === "completed") return undefined;
+  return task.status === "skipped" ? task.reason.code : task.error.code;
+}
+
+/** One line per stage run of the file: `stage completed`, `stage failed`, `stage skipped`, `stage retry`. */
+export function logStageRuns(log: Logger, claim: FileClaim, report: FileReport): void {
+  for (const task of report.tasks) {
+    const fields = {
+      stage: task.stage,
+      attempt: claim.attempt,
+      durationMs: task.status === "retry" ? undefined : Math.round(task.durationMs),
+      code: codeOf(task),
+    };
+    if (task.status === "failed" || task.status === "retry") log.warn(`stage ${task.status}`, fields);
+    else log.info(`stage ${task.status}`, fields);
+  }
+}
