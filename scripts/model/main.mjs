@@ -26,7 +26,7 @@ const price = Object.fromEntries(
 
 /**
  * @typedef {{ name: string, share: number, stages: number, pages: number, cpuMs: number, outputs: number }} FileKind
- * @typedef {{ batchSize: number, batchConcurrency: number, label: string }} Design
+ * @typedef {{ batchSize: number, batchConcurrency: number, label: string, jobDoMsPerCall?: number, jobDoMsPerBatchOf100?: number }} Design
  */
 
 /** The kinds of files the mixes are made of (CPU per file from the measured stage times). */
@@ -79,8 +79,11 @@ function averageFile(parts) {
 function throughput(design, file) {
   const B = design.batchSize;
   const waves = Math.ceil(B / design.batchConcurrency);
-  const perFileDoMs = (m.jobDoMsPerBatchOf100 - m.jobDoMsPerCall) / 100;
-  const doMsPerFile = 2 * (m.jobDoMsPerCall / B + perFileDoMs); // one claim + one report per batch
+  // A design may carry its own measured Job DO times (the delivery change shortened every call).
+  const doPerCall = design.jobDoMsPerCall ?? m.jobDoMsPerCall;
+  const doPer100 = design.jobDoMsPerBatchOf100 ?? m.jobDoMsPerBatchOf100;
+  const perFileDoMs = (doPer100 - doPerCall) / 100;
+  const doMsPerFile = 2 * (doPerCall / B + perFileDoMs); // one claim + one report per batch
   const fileMs = m.ioMsPerFile + file.cpuMs + m.consumerOverheadMsPerFile;
   // CPU-bound files gain nothing from overlapping: only their I/O overlaps.
   const batchMs = 2 * m.rttDoMs + waves * m.ioMsPerFile + B * (file.cpuMs + m.consumerOverheadMsPerFile);

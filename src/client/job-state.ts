@@ -17,7 +17,7 @@ export function applyEvent(job: Job, event: JobEvent): { stale: boolean } {
       job.status = "processing";
       return { stale: false };
     case "job.stage_started":
-      setStage(file, event.stage, "started", event.timestamp);
+      setStage(file, event.stage, "started", event.timestamp, undefined, attemptOf(event.data["attempt"]));
       if (file && file.status === "pending") moveFile(job, file, "processing");
       return { stale: !file };
     case "job.stage_completed":
@@ -61,6 +61,7 @@ function setStage(
   status: StageStatus,
   at: string,
   problem?: { code: string; message: string },
+  attempt?: number,
 ): void {
   if (!file || !stage) return;
   const state = file.stages[stage] ?? {
@@ -72,7 +73,9 @@ function setStage(
   };
   state.status = status;
   if (status === "started") {
-    state.attempts += 1;
+    // The event names its attempt: an event the snapshot already holds (a live view that fetched the
+    // job and then replays its stream) must not count the attempt twice.
+    state.attempts = attempt ?? state.attempts + 1;
     state.startedAt = at;
   } else {
     state.completedAt = at;
@@ -82,6 +85,9 @@ function setStage(
   if (status === "skipped" && problem) state.reason = problem;
   file.stages[stage] = state;
 }
+
+const attemptOf = (value: unknown): number | undefined =>
+  typeof value === "number" && Number.isInteger(value) && value > 0 ? value : undefined;
 
 function moveFile(job: Job, file: JobFile, status: FileStatus): void {
   if (file.status === status) return;

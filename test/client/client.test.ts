@@ -77,6 +77,12 @@ describe("the typed client in workerd", () => {
     });
     expect(view(state)).toEqual(view(final));
     expect(events.map((event) => event.seq)).toEqual(events.map((_, i) => i + 1));
+    // Replayed onto a snapshot that already holds them (a live view opened after the job started), the
+    // events leave every stage's attempts as they are.
+    const replayed: Job = structuredClone(final);
+    for (const event of events) applyEvent(replayed, event);
+    const attempts = (job: Job) => job.files.map((file) => Object.values(file.stages).map((s) => s.attempts));
+    expect(attempts(replayed)).toEqual(attempts(final));
   });
 
   it("iterates pages until the last one", async () => {
