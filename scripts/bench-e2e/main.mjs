@@ -3,8 +3,8 @@
 // on fresh persisted state), creates a tenant without a request rate limit in the way, runs the tiny
 // and the corpus workload of the Node baseline through the public API, and prints the figures with the
 // peak memory of the server's process tree and a side-by-side table with the baseline.
-import { existsSync, readFileSync, rmSync } from "node:fs";
-import path from "node:path";
+import { rmSync } from "node:fs";
+import { localVars } from "../local-vars.mjs";
 import { DevServer } from "../loadtest/server.mjs";
 import { MemorySampler } from "./memory.mjs";
 import { parseOptions, USAGE } from "./options.mjs";
@@ -12,25 +12,6 @@ import { InspectorProfiler, reportProfile } from "./profile.mjs";
 import { printComparison, printWorkload } from "./report.mjs";
 import { runWorkload } from "./run-workload.mjs";
 import { corpusWorkload, tinyWorkload } from "./workloads.mjs";
-
-/**
- * The local settings (`.dev.vars.example` overridden by `.dev.vars`), all passed to the server.
- * @param {string} root
- * @returns {Record<string, string>}
- */
-function localVars(root) {
-  /** @type {Record<string, string>} */
-  const vars = {};
-  for (const name of [".dev.vars.example", ".dev.vars"]) {
-    const file = path.join(root, name);
-    if (!existsSync(file)) continue;
-    for (const line of readFileSync(file, "utf8").split("\n")) {
-      const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim());
-      if (match?.[1] && match[2] !== undefined) vars[match[1]] = match[2];
-    }
-  }
-  return vars;
-}
 
 /**
  * A tenant for the run, with a request rate far above what the benchmark sends (the default 50/s

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { TextEncoder } from "node:util";
+import { CONTENT_TYPES } from "../loadtest/corpus.mjs";
 
 /**
  * @typedef {object} BenchFile
@@ -42,18 +43,6 @@ export function tinyWorkload(count) {
   });
   return { name: "tiny", stages: ["extract"], files, description: `${count} tiny text files, extract` };
 }
-
-const CONTENT_TYPES = /** @type {Record<string, string>} */ ({
-  ".pdf": "application/pdf",
-  ".jpg": "image/jpeg",
-  ".png": "image/png",
-  ".webp": "image/webp",
-  ".gif": "image/gif",
-  ".txt": "text/plain",
-  ".md": "text/markdown",
-  ".csv": "text/csv",
-  ".html": "text/html",
-});
 
 /** The 280 MP image: the baseline left it out (it only measures a refusal). */
 const LEFT_OUT = new Set(["image/sharp_giant_20000x14000.jpg"]);

@@ -8,7 +8,8 @@ const FOLDERS = ["pdf", "image", "text", "malformed"];
 /** Files left out of the default mix: each would take minutes of CPU on its own on a small machine. */
 const TOO_SLOW = new Set(["malformed/pdfjs_bomb_giant.pdf"]);
 
-const TYPES = /** @type {Record<string, string>} */ ({
+/** The content type each corpus file is uploaded with, by extension. */
+export const CONTENT_TYPES = /** @type {Record<string, string>} */ ({
   ".pdf": "application/pdf",
   ".jpg": "image/jpeg",
   ".png": "image/png",
@@ -51,7 +52,7 @@ export function loadFiles(corpusDir, fixturesDir) {
       const full = path.join(dir, name);
       // Empty files cannot be uploaded (422 empty_body): the hostile-input tests cover them.
       if (TOO_SLOW.has(relative) || !statSync(full).isFile() || statSync(full).size === 0) continue;
-      const declared = TYPES[path.extname(name).toLowerCase()] ?? "application/octet-stream";
+      const declared = CONTENT_TYPES[path.extname(name).toLowerCase()] ?? "application/octet-stream";
       files.push({
         path: relative,
         bytes: new Uint8Array(readFileSync(full)),

@@ -4,8 +4,9 @@
 // crashing the server with --kill N, or injecting faults with --faults), follows every job to its
 // end, checks the result and prints the figures. Exits 1 when anything was lost, duplicated or stuck.
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
+import { localVars } from "../local-vars.mjs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { checkRun } from "./checker.mjs";
 import { Client, Recorder } from "./client.mjs";
@@ -18,26 +19,6 @@ import { DevServer } from "./server.mjs";
 import { createTenants, isTerminal, persist, poll, runClient, uploadPools } from "./workload.mjs";
 
 const FAULT_POINTS = ["output.after_write", "consumer.before_report", "consumer.before_ack", "alarm"];
-
-/**
- * The local settings of the repository: `.dev.vars.example`, overridden by `.dev.vars`. They are all
- * passed to the server, so settings added to the example since `.dev.vars` was made still apply.
- * @param {string} root
- * @returns {Record<string, string>}
- */
-function localVars(root) {
-  /** @type {Record<string, string>} */
-  const vars = {};
-  for (const name of [".dev.vars.example", ".dev.vars"]) {
-    const file = path.join(root, name);
-    if (!existsSync(file)) continue;
-    for (const line of readFileSync(file, "utf8").split("\n")) {
-      const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim());
-      if (match?.[1] && match[2] !== undefined) vars[match[1]] = match[2];
-    }
-  }
-  return vars;
-}
 
 const options = parseOptions(process.argv.slice(2));
 if (!options) {

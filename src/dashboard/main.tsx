@@ -8,7 +8,12 @@ import { useMemo, useState } from "preact/hooks";
 import { SessionContext, type Session } from "./context";
 import { href, useRoute, type Route } from "./router";
 import { clearKey, clientFor, loadKey, saveKey } from "./session";
-import "./styles.css";
+// The stylesheets, in cascade order (esbuild joins them into app.css).
+import "./styles/base.css";
+import "./styles/layout.css";
+import "./styles/jobs.css";
+import "./styles/results.css";
+import "./styles/wide.css";
 import { FileResults } from "./views/file-results";
 import { JobView } from "./views/job";
 import { Jobs } from "./views/jobs";

@@ -5,6 +5,7 @@
  */
 import { ulid } from "ulid";
 import type { PageAfter } from "../http/cursor";
+import { newestFirst } from "./newest-first";
 
 export const DEAD_LETTER_STATUSES = ["open", "redriven", "resolved"] as const;
 export type DeadLetterStatus = (typeof DEAD_LETTER_STATUSES)[number];
@@ -114,24 +115,13 @@ export async function listDeadLetters(
   tenantId: string,
   options: { status: DeadLetterStatus | undefined; limit: number; after: PageAfter | null },
 ): Promise<DeadLetterRecord[]> {
-  const where = ["tenant_id = ?"];
-  const params: (string | number)[] = [tenantId];
-  if (options.status) {
-    where.push("status = ?");
-    params.push(options.status);
-  }
-  if (options.after) {
-    where.push("(first_seen_at, id) < (?, ?)");
-    params.push(options.after.createdAt, options.after.id);
-  }
-  const { results } = await db
-    .prepare(
-      `SELECT * FROM dead_letters WHERE ${where.join(" AND ")}
-       ORDER BY first_seen_at DESC, id DESC LIMIT ?`,
-    )
-    .bind(...params, options.limit)
-    .all<DeadLetterRow>();
-  return results.map(fromRow);
+  const rows = await newestFirst<DeadLetterRow>(db, "dead_letters", {
+    where: { tenant_id: tenantId, status: options.status },
+    timeColumn: "first_seen_at",
+    limit: options.limit,
+    after: options.after,
+  });
+  return rows.map(fromRow);
 }
 
 /** Marks a dead letter as re-driven (or resolved, when its file no longer needs it). */

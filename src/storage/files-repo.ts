@@ -1,5 +1,6 @@
 /** The D1 file listing: one row per uploaded file, always scoped by tenant. */
 import type { PageAfter } from "../http/cursor";
+import { newestFirst } from "./newest-first";
 
 export interface FileRecord {
   tenantId: string;
@@ -89,18 +90,13 @@ export async function listFiles(
   limit: number,
   after: PageAfter | null,
 ): Promise<FileRecord[]> {
-  const statement = after
-    ? db
-        .prepare(
-          `SELECT * FROM files WHERE tenant_id = ? AND (created_at, id) < (?, ?)
-           ORDER BY created_at DESC, id DESC LIMIT ?`,
-        )
-        .bind(tenantId, after.createdAt, after.id, limit)
-    : db
-        .prepare("SELECT * FROM files WHERE tenant_id = ? ORDER BY created_at DESC, id DESC LIMIT ?")
-        .bind(tenantId, limit);
-  const { results } = await statement.all<FileRow>();
-  return results.map(fromRow);
+  const rows = await newestFirst<FileRow>(db, "files", {
+    where: { tenant_id: tenantId },
+    timeColumn: "created_at",
+    limit,
+    after,
+  });
+  return rows.map(fromRow);
 }
 
 export async function deleteFileRow(db: D1Database, tenantId: string, id: string): Promise<boolean> {

@@ -6,6 +6,7 @@
 import type { PageAfter } from "../http/cursor";
 import type { JobStatus, JobSummary } from "../jobs/types";
 import type { StageName } from "../pipeline/stage-names";
+import { newestFirst } from "./newest-first";
 
 interface JobRow {
   tenant_id: string;
@@ -81,19 +82,11 @@ export async function listJobs(
   tenantId: string,
   options: { status: JobStatus | undefined; limit: number; after: PageAfter | null },
 ): Promise<JobSummary[]> {
-  const where = ["tenant_id = ?"];
-  const params: (string | number)[] = [tenantId];
-  if (options.status) {
-    where.push("status = ?");
-    params.push(options.status);
-  }
-  if (options.after) {
-    where.push("(created_at, id) < (?, ?)");
-    params.push(options.after.createdAt, options.after.id);
-  }
-  const { results } = await db
-    .prepare(`SELECT * FROM jobs WHERE ${where.join(" AND ")} ORDER BY created_at DESC, id DESC LIMIT ?`)
-    .bind(...params, options.limit)
-    .all<JobRow>();
-  return results.map(fromRow);
+  const rows = await newestFirst<JobRow>(db, "jobs", {
+    where: { tenant_id: tenantId, status: options.status },
+    timeColumn: "created_at",
+    limit: options.limit,
+    after: options.after,
+  });
+  return rows.map(fromRow);
 }

@@ -2,6 +2,7 @@
 import type { PageAfter } from "../http/cursor";
 import type { Jurisdiction } from "../tenancy/tenant";
 import { parseSettings, type TenantSettings } from "../tenancy/settings";
+import { newestFirst } from "./newest-first";
 
 export interface TenantRecord {
   id: string;
@@ -75,15 +76,13 @@ export async function listTenants(
   limit: number,
   after: PageAfter | null,
 ): Promise<TenantRecord[]> {
-  const statement = after
-    ? db
-        .prepare(
-          "SELECT * FROM tenants WHERE (created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC LIMIT ?",
-        )
-        .bind(after.createdAt, after.id, limit)
-    : db.prepare("SELECT * FROM tenants ORDER BY created_at DESC, id DESC LIMIT ?").bind(limit);
-  const { results } = await statement.all<TenantRow>();
-  return results.map(tenantFromRow);
+  const rows = await newestFirst<TenantRow>(db, "tenants", {
+    where: {},
+    timeColumn: "created_at",
+    limit,
+    after,
+  });
+  return rows.map(tenantFromRow);
 }
 
 export async function updateTenant(

@@ -42,6 +42,30 @@ export async function createTenant(tenantId: string): Promise<string> {
   return key;
 }
 
+/** The admin token the test Worker is configured with (vitest.config.ts). */
+export const ADMIN_TOKEN = "admin_test_token_00000001";
+
+/**
+ * Creates a tenant through the admin API (with its jurisdiction and settings) and one API key for it;
+ * returns the key.
+ */
+export async function adminTenant(tenant: {
+  id: string;
+  jurisdiction?: "default" | "eu";
+  settings?: Record<string, number>;
+}): Promise<string> {
+  await json(
+    await call(ADMIN_TOKEN, "/admin/tenants", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ name: tenant.id, ...tenant }),
+    }),
+    201,
+  );
+  const created = await call(ADMIN_TOKEN, `/admin/tenants/${tenant.id}/keys`, { method: "POST" });
+  return (await json<{ key: string }>(created, 201)).key;
+}
+
 export async function upload(
   bytes: Uint8Array,
   name: string,

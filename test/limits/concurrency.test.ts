@@ -1,26 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { JobObject } from "../../src/schemas/jobs";
-import { call, createJob, json, upload, waitForJob } from "../helpers/api";
+import { adminTenant, call, createJob, json, upload, waitForJob } from "../helpers/api";
 import { fixture } from "../helpers/fixtures";
 import { runInDurableObject } from "cloudflare:test";
 import { jobDurableObject } from "../helpers/jobs";
-
-const ADMIN = "admin_test_token_00000001";
-
-async function tenantWithKey(id: string, settings: Record<string, number>): Promise<string> {
-  const headers = { "Content-Type": "application/json" };
-  await json(
-    await call(ADMIN, "/admin/tenants", {
-      method: "POST",
-      headers,
-      body: JSON.stringify({ id, name: id, settings }),
-    }),
-    201,
-  );
-  return (
-    await json<{ key: string }>(await call(ADMIN, `/admin/tenants/${id}/keys`, { method: "POST" }), 201)
-  ).key;
-}
 
 async function filesFor(key: string, count: number): Promise<string[]> {
   const bytes = await fixture("text/libjpeg-turbo_README.md");
@@ -59,8 +42,8 @@ const inFlightNow = (jobId: string, tenantId: string): Promise<number> =>
 
 describe("concurrency cap per tenant", () => {
   it("keeps a flooding tenant within its cap while another tenant's job goes straight through", async () => {
-    const floodKey = await tenantWithKey("flood", { maxConcurrentFiles: 2 });
-    const otherKey = await tenantWithKey("other", { maxConcurrentFiles: 2 });
+    const floodKey = await adminTenant({ id: "flood", settings: { maxConcurrentFiles: 2 } });
+    const otherKey = await adminTenant({ id: "other", settings: { maxConcurrentFiles: 2 } });
     const flood = await json<JobObject>(
       await createJob({ files: await filesFor(floodKey, 12), stages: ["extract"] }, floodKey),
       202,
@@ -83,7 +66,7 @@ describe("concurrency cap per tenant", () => {
   });
 
   it("shares one cap across all jobs of a tenant", async () => {
-    const key = await tenantWithKey("two-jobs", { maxConcurrentFiles: 3 });
+    const key = await adminTenant({ id: "two-jobs", settings: { maxConcurrentFiles: 3 } });
     const jobs = await Promise.all(
       [0, 1].map(async () =>
         json<JobObject>(await createJob({ files: await filesFor(key, 8), stages: ["extract"] }, key), 202),

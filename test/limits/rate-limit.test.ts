@@ -1,27 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { call, json } from "../helpers/api";
-
-const ADMIN = "admin_test_token_00000001";
-
-async function tenantWithKey(id: string, settings: Record<string, number>): Promise<string> {
-  const headers = { "Content-Type": "application/json" };
-  await json(
-    await call(ADMIN, "/admin/tenants", {
-      method: "POST",
-      headers,
-      body: JSON.stringify({ id, name: id, settings }),
-    }),
-    201,
-  );
-  return (
-    await json<{ key: string }>(await call(ADMIN, `/admin/tenants/${id}/keys`, { method: "POST" }), 201)
-  ).key;
-}
+import { adminTenant, call, json } from "../helpers/api";
 
 describe("fair use per tenant", () => {
   it("answers a burst over the tenant's limit with 429 and Retry-After, and leaves other tenants alone", async () => {
-    const flooding = await tenantWithKey("flooder", { requestsPerSecond: 0.5, burst: 5 });
-    const quiet = await tenantWithKey("quiet", { requestsPerSecond: 0.5, burst: 5 });
+    const flooding = await adminTenant({ id: "flooder", settings: { requestsPerSecond: 0.5, burst: 5 } });
+    const quiet = await adminTenant({ id: "quiet", settings: { requestsPerSecond: 0.5, burst: 5 } });
 
     const statuses: number[] = [];
     let limited: Response | undefined;
@@ -40,7 +23,7 @@ describe("fair use per tenant", () => {
   });
 
   it("takes its limits from the tenant's settings", async () => {
-    const generous = await tenantWithKey("generous", { requestsPerSecond: 100, burst: 50 });
+    const generous = await adminTenant({ id: "generous", settings: { requestsPerSecond: 100, burst: 50 } });
     for (let i = 0; i < 40; i++) expect((await call(generous, "/v1/files")).status).toBe(200);
   });
 });

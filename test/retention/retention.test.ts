@@ -3,13 +3,12 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import type { JobObject } from "../../src/schemas/jobs";
-import { api, call, createJob, json, upload, waitForJob } from "../helpers/api";
+import { adminTenant, api, call, createJob, json, upload, waitForJob } from "../helpers/api";
 import { fixture } from "../helpers/fixtures";
 import { jobDurableObject } from "../helpers/jobs";
 import { runInDurableObject } from "cloudflare:test";
 
 const DAY = 24 * 60 * 60 * 1000;
-const ADMIN = "admin_test_token_00000001";
 
 async function processedFile(name: string, key?: string) {
   const file = await upload(await fixture("image/imagers_progressive_cat.jpg"), name, "image/jpeg", key);
@@ -79,21 +78,7 @@ describe("retention", () => {
   });
 
   it("follows each tenant's retention setting", async () => {
-    const headers = { "Content-Type": "application/json" };
-    await json(
-      await call(ADMIN, "/admin/tenants", {
-        method: "POST",
-        headers,
-        body: JSON.stringify({ id: "short-lived", name: "x", settings: { retentionDays: 1 } }),
-      }),
-      201,
-    );
-    const key = (
-      await json<{ key: string }>(
-        await call(ADMIN, "/admin/tenants/short-lived/keys", { method: "POST" }),
-        201,
-      )
-    ).key;
+    const key = await adminTenant({ id: "short-lived", settings: { retentionDays: 1 } });
     const item = await processedFile("brief.jpg", key);
     await age("short-lived", item, 2);
     const devItem = await processedFile("dev.jpg");

@@ -2,31 +2,15 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import type { JobObject } from "../../src/schemas/jobs";
 import { jobNamespace, jobPlacement, type Tenant } from "../../src/tenancy/tenant";
-import { call, createJob, json, upload, waitForJob } from "../helpers/api";
+import { adminTenant, call, createJob, json, upload, waitForJob } from "../helpers/api";
 import { fixture } from "../helpers/fixtures";
-
-const ADMIN = "admin_test_token_00000001";
-
-async function tenant(id: string, jurisdiction: "default" | "eu"): Promise<string> {
-  await json(
-    await call(ADMIN, "/admin/tenants", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ id, name: id, jurisdiction }),
-    }),
-    201,
-  );
-  return (
-    await json<{ key: string }>(await call(ADMIN, `/admin/tenants/${id}/keys`, { method: "POST" }), 201)
-  ).key;
-}
 
 const keysIn = async (bucket: R2Bucket, prefix: string) =>
   (await bucket.list({ prefix })).objects.map((o) => o.key);
 
 describe("data residency", () => {
   it("keeps an EU tenant's bytes and outputs in the EU bucket, and nothing in the default one", async () => {
-    const key = await tenant("eu-gmbh", "eu");
+    const key = await adminTenant({ id: "eu-gmbh", jurisdiction: "eu" });
     const file = await upload(
       await fixture("image/imagers_progressive_cat.jpg"),
       "cat.jpg",
@@ -48,7 +32,7 @@ describe("data residency", () => {
   });
 
   it("keeps a default tenant out of the EU bucket", async () => {
-    const key = await tenant("us-inc", "default");
+    const key = await adminTenant({ id: "us-inc", jurisdiction: "default" });
     const file = await upload(
       await fixture("text/libjpeg-turbo_README.md"),
       "README.md",
@@ -72,7 +56,7 @@ describe("data residency", () => {
   });
 
   it("puts no file content into events", async () => {
-    const key = await tenant("private-text", "eu");
+    const key = await adminTenant({ id: "private-text", jurisdiction: "eu" });
     const text = "The launch code is PELICAN-7734 and it must never leave this document.";
     const file = await upload(new TextEncoder().encode(text), "secret.txt", "text/plain", key);
     const job = await json<JobObject>(await createJob({ files: [file.id], stages: ["extract"] }, key), 202);
