@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // The capacity and cost model (`npm run model -- [--cap N] [--json]`). From the inputs in inputs.json
 // (Cloudflare's published prices and limits, cited there; CPU and DO times measured by this
-// repository's benchmarks; per-file operation counts read from the code) it prints, for the design
-// before issue 8 and the current one: the files/s one job can sustain and what bounds it, the files/s
-// across many jobs, and the cost per 1M files and per 1M PDF pages for a few mixes.
+// repository's benchmarks; per-file operation counts read from the code) it prints, for the earlier
+// designs and the current one: the files/s one job can sustain and what bounds it, the files/s across
+// many jobs, and the cost per 1M files and per 1M PDF pages for a few mixes.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -26,7 +26,7 @@ const price = Object.fromEntries(
 
 /**
  * @typedef {{ name: string, share: number, stages: number, pages: number, cpuMs: number, outputs: number }} FileKind
- * @typedef {{ batchSize: number, batchConcurrency: number, label: string, jobDoMsPerCall?: number, jobDoMsPerBatchOf100?: number }} Design
+ * @typedef {{ batchSize: number, batchConcurrency: number, label: string, jobDoMsPerFile: string, eventsPacked: boolean, doRowsWrittenBase: number }} Design
  */
 
 /** The kinds of files the mixes are made of (CPU per file from the measured stage times). */
@@ -79,20 +79,21 @@ function averageFile(parts) {
 function throughput(design, file) {
   const B = design.batchSize;
   const waves = Math.ceil(B / design.batchConcurrency);
-  // A design may carry its own measured Job DO times (the delivery change shortened every call).
-  const doPerCall = design.jobDoMsPerCall ?? m.jobDoMsPerCall;
-  const doPer100 = design.jobDoMsPerBatchOf100 ?? m.jobDoMsPerBatchOf100;
-  const perFileDoMs = (doPer100 - doPerCall) / 100;
-  const doMsPerFile = 2 * (doPerCall / B + perFileDoMs); // one claim + one report per batch
+  // The Job DO's busy time per file (claim + report), measured with concurrent batches of this size
+  // for one stage; a file with more stages writes more rows, and is assumed to take longer in proportion.
+  const measuredDoMs = m[design.jobDoMsPerFile];
+  if (typeof measuredDoMs !== "number") throw new Error(`no measured input ${design.jobDoMsPerFile}`);
+  const doMsPerFile = (measuredDoMs * doRowsWritten(design, file.stages)) / doRowsWritten(design, 1);
   const fileMs = m.ioMsPerFile + file.cpuMs + m.consumerOverheadMsPerFile;
   // CPU-bound files gain nothing from overlapping: only their I/O overlaps.
   const batchMs = 2 * m.rttDoMs + waves * m.ioMsPerFile + B * (file.cpuMs + m.consumerOverheadMsPerFile);
-  const eventsPerFile = 2 * file.stages + 1;
+  // Events-queue messages per file: one per event, or (packed) one per claim and one per report.
+  const eventMessagesPerFile = eventMessages(design, file);
   const perJob = {
     "job DO time (claim + report)": 1000 / doMsPerFile,
     "job DO request rate (1,000/s soft)": limit.doRequestsPerSecondPerObject / (2 / B),
     "tasks queue (5,000 msg/s)": limit.queueMessagesPerSecond,
-    "events queue (5,000 msg/s)": limit.queueMessagesPerSecond / eventsPerFile,
+    "events queue (5,000 msg/s)": limit.queueMessagesPerSecond / eventMessagesPerFile,
     "consumer concurrency (250 batches)": (limit.queueConsumerConcurrency * B * 1000) / batchMs,
     [`tenant cap (${cap} files in flight)`]: (cap * 1000) / (batchMs + m.queueDeliveryMs),
   };
@@ -102,6 +103,15 @@ function throughput(design, file) {
     "consumer concurrency (250 batches)": perJob["consumer concurrency (250 batches)"],
   };
   return { perJob, acrossJobs, batchMs, fileMs, doMsPerFile };
+}
+
+/** Job DO rows written per file of k stages. @param {Design} design @param {number} k */
+const doRowsWritten = (design, k) => design.doRowsWrittenBase + 4 * k;
+
+/** Events-queue messages per file. @param {Design} design @param {{ stages: number }} file */
+function eventMessages(design, file) {
+  const eventsPerFile = 2 * file.stages + 1; // started + completed per stage, file completed
+  return design.eventsPacked ? 2 / design.batchSize : eventsPerFile;
 }
 
 /** @param {Record<string, number>} bounds */
@@ -114,10 +124,10 @@ function costPerMillion(design, file) {
   const perFile = {
     "Workers requests": (1 + 1 / B) * price.workersRequestsPerMillion,
     "Workers CPU": (file.cpuMs + m.consumerOverheadMsPerFile + 1) * price.workersCpuPerMillionMs,
-    "Queues (tasks + events)": 3 * (1 + 2 * k + 1) * price.queueOperationsPerMillion,
+    "Queues (tasks + events)": 3 * (1 + eventMessages(design, file)) * price.queueOperationsPerMillion,
     "DO requests": (2 / B + 1 / B + 1) * price.doRequestsPerMillion,
-    "DO rows written": (6 + 4 * k) * price.doRowsWrittenPerMillion,
-    "DO rows read": (12 + 8 * k) * price.doRowsReadPerMillion,
+    "DO rows written": doRowsWritten(design, k) * price.doRowsWrittenPerMillion,
+    "DO rows read": 2 * doRowsWritten(design, k) * price.doRowsReadPerMillion,
     "D1 rows written": (1 + k) * price.d1RowsWrittenPerMillion,
     "R2 class A": (1 + file.outputs) * price.r2ClassAPerMillion,
     "R2 class B": 1 * price.r2ClassBPerMillion,

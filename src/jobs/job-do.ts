@@ -2,8 +2,8 @@
  * The Job Durable Object: one per job, the single source of truth for its state. It exposes RPC
  * methods to the API (create, get, events, cancel, retry, output lookup, redrive of a dead letter) and
  * to the queue consumers (claim, report, deadLetter). Each call changes state in one SQLite transaction
- * through the state machine, then delivers the outbox; the alarm re-delivers what failed and re-drives
- * lost work.
+ * through the state machine, then delivers the outbox (API calls wait for the delivery, consumer calls
+ * do not); the alarm re-delivers what failed and re-drives lost work.
  */
 import { DurableObject } from "cloudflare:workers";
 import { getConfig } from "../config";
@@ -27,9 +27,12 @@ import { deliverOutbox } from "./outbox";
 import { TERMINAL_JOB_STATUSES } from "./types";
 import type { EventObject } from "../schemas/jobs";
 import type { StageName } from "../pipeline/stage-names";
-import { configureLogging, log } from "../observability/log";
+import { configureLogging, errorText, log } from "../observability/log";
 
 export const DEFAULT_FILES_PAGE = 100;
+
+/** How long a consumer call's background delivery has before the alarm would deliver in its place. */
+const BACKGROUND_DELIVERY_GRACE_MS = 10_000;
 
 export interface EventsPage {
   events: EventObject[];
@@ -41,6 +44,9 @@ export class JobDurableObject extends DurableObject<Env> {
   private readonly settings: MachineSettings;
   private exists = false;
   private delivering: Promise<void> = Promise.resolve();
+  /** The delivery that has not started yet, which new calls join instead of queueing another. */
+  private nextDelivery: Promise<void> | null = null;
+  private nextRefreshesSlots = false;
   private readonly streams = new EventStreams({ read: (after, limit) => this.events(after, limit) });
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -74,8 +80,9 @@ export class JobDurableObject extends DurableObject<Env> {
       return this.machine().create(input, Date.now());
     });
     if (outcome === "conflict") return { kind: "conflict" };
+    const job = this.view(0, DEFAULT_FILES_PAGE);
     await this.afterChange();
-    return { kind: outcome, job: this.view(0, DEFAULT_FILES_PAGE) };
+    return { kind: outcome, job };
   }
 
   async get(afterPosition = 0, filesLimit = DEFAULT_FILES_PAGE): Promise<JobView | null> {
@@ -101,15 +108,19 @@ export class JobDurableObject extends DurableObject<Env> {
   async cancel(): Promise<{ outcome: "cancelled" | "terminal"; job: JobView } | null> {
     if (!this.exists) return null;
     const outcome = this.transaction(() => this.machine().cancel(Date.now()));
+    // The answer is this call's own state: consumers may already be at work once tasks are sent.
+    const job = this.view(0, DEFAULT_FILES_PAGE);
     await this.afterChange();
-    return { outcome, job: this.view(0, DEFAULT_FILES_PAGE) };
+    return { outcome, job };
   }
 
   async retry(): Promise<{ outcome: "retried" | "running" | "nothing"; job: JobView } | null> {
     if (!this.exists) return null;
     const outcome = this.transaction(() => this.machine().retry(Date.now()));
+    // The answer is this call's own state: consumers may already be at work once tasks are sent.
+    const job = this.view(0, DEFAULT_FILES_PAGE);
     await this.afterChange();
-    return { outcome, job: this.view(0, DEFAULT_FILES_PAGE) };
+    return { outcome, job };
   }
 
   /** Which stage wrote a completed output of a file, for serving it (null when there is none). */
@@ -148,14 +159,14 @@ export class JobDurableObject extends DurableObject<Env> {
     const results = this.transaction(() =>
       this.machine().claim(fileIds, Date.now(), leaseMs ?? this.settings.leaseMs),
     );
-    await this.afterChange();
+    await this.afterChangeInBackground();
     return results;
   }
 
   async report(reports: FileReport[]): Promise<ReportResult[]> {
     if (!this.exists) return reports.map(({ fileId }) => ({ fileId, accepted: false, reason: "no_job" }));
     const results = this.transaction(() => this.machine().report(reports, Date.now()));
-    await this.afterChange();
+    await this.afterChangeInBackground();
     return results;
   }
 
@@ -164,7 +175,7 @@ export class JobDurableObject extends DurableObject<Env> {
     if (!this.exists) return { kind: "no_job" };
     const machine = new DeadLetterMachine(this.store, this.settings);
     const outcome = this.transaction(() => machine.recordDeadLetter(fileId, Date.now()));
-    await this.afterChange();
+    await this.afterChangeInBackground();
     return outcome;
   }
 
@@ -183,7 +194,7 @@ export class JobDurableObject extends DurableObject<Env> {
     this.transaction(() => {
       this.store.bringDispatchesForward(Date.now());
     });
-    await this.afterChange();
+    await this.afterChangeInBackground();
   }
 
   // ---- alarm ----------------------------------------------------------------------------------
@@ -221,13 +232,55 @@ export class JobDurableObject extends DurableObject<Env> {
     return jobView(job, this.store, afterPosition, filesLimit);
   }
 
-  /** Delivers the outbox (one delivery at a time per object) and sets the alarm for what remains. */
+  /** Delivers the outbox and sets the alarm for what remains; the caller waits for both. */
   private async afterChange(refreshSlots = false): Promise<void> {
     this.streams.notify();
-    const run = this.delivering.then(() => this.deliver(refreshSlots));
-    this.delivering = run.catch(() => undefined);
-    await run;
+    await this.requestDelivery(refreshSlots);
     await this.scheduleAlarm();
+  }
+
+  /**
+   * For the consumers' calls (claim, report, dead letter, wake): the call returns as soon as its
+   * transaction committed and the alarm is set, and the outbox is delivered after the answer. A
+   * consumer never needs the delivery's outcome, and waiting for it (queue sends, the tenant's
+   * limiter, D1) was most of a call's time. What the delivery does not finish, the alarm does.
+   */
+  private async afterChangeInBackground(): Promise<void> {
+    this.streams.notify();
+    // The alarm is the safety net should the object stop before the delivery ends; it is set a
+    // little later than the outbox's due rows so it does not fire while the delivery is running.
+    await this.scheduleAlarm(Date.now() + BACKGROUND_DELIVERY_GRACE_MS);
+    const job = this.store.job();
+    this.ctx.waitUntil(
+      this.requestDelivery(false)
+        .then(() => this.scheduleAlarm())
+        .catch((error: unknown) => {
+          log("error", "outbox delivery failed", {
+            tenantId: job?.tenant_id,
+            jobId: job?.id,
+            traceId: job?.trace_id ?? undefined,
+            error: errorText(error),
+          });
+        }),
+    );
+  }
+
+  /**
+   * One delivery runs at a time per object. Calls that arrive while one runs share the next one
+   * (it drains everything due), so a burst of reports costs one more delivery, not one each.
+   */
+  private requestDelivery(refreshSlots: boolean): Promise<void> {
+    this.nextRefreshesSlots ||= refreshSlots;
+    if (this.nextDelivery) return this.nextDelivery;
+    const run = this.delivering.then(() => {
+      this.nextDelivery = null;
+      const refresh = this.nextRefreshesSlots;
+      this.nextRefreshesSlots = false;
+      return this.deliver(refresh);
+    });
+    this.nextDelivery = run;
+    this.delivering = run.catch(() => undefined);
+    return run;
   }
 
   private async deliver(refreshSlots: boolean): Promise<void> {
@@ -249,7 +302,7 @@ export class JobDurableObject extends DurableObject<Env> {
     );
   }
 
-  private async scheduleAlarm(): Promise<void> {
+  private async scheduleAlarm(notBefore = 0): Promise<void> {
     const job = this.store.job();
     if (!job) return;
     const now = Date.now();
@@ -262,7 +315,7 @@ export class JobDurableObject extends DurableObject<Env> {
       if (current !== null) await this.ctx.storage.deleteAlarm();
       return;
     }
-    const at = Math.max(next, now);
+    const at = Math.max(next, now, notBefore);
     if (current === null || current > at) await this.ctx.storage.setAlarm(at);
   }
 

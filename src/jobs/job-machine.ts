@@ -72,6 +72,7 @@ export class JobMachine extends JobTransitions {
   claim(fileIds: readonly string[], now: number, leaseMs: number): ClaimResult[] {
     const job = this.requireJob();
     const statusBefore = job.status;
+    const leaseCounterBefore = job.lease_counter;
     const results: ClaimResult[] = [];
     const touched: string[] = [];
     for (const fileId of fileIds) {
@@ -100,6 +101,8 @@ export class JobMachine extends JobTransitions {
       }
       results.push(this.lease(job, file, now, leaseMs));
     }
+    // One write of the lease counter per claim, however many files it leased.
+    if (job.lease_counter !== leaseCounterBefore) this.store.updateJob({ lease_counter: job.lease_counter });
     if (touched.length > 0) this.settle(now, statusBefore, touched);
     return results;
   }
@@ -107,7 +110,6 @@ export class JobMachine extends JobTransitions {
   private lease(job: JobRow, file: FileRow, now: number, leaseMs: number): ClaimResult {
     const token = job.lease_counter + 1;
     job.lease_counter = token;
-    this.store.updateJob({ lease_counter: token });
     if (job.status === "pending") {
       job.status = "processing";
       this.store.updateJob({ status: "processing", started_at: now });

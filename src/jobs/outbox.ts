@@ -54,8 +54,9 @@ async function deliverPublish(
   row: OutboxRow,
   transaction: <T>(fn: () => T) => T,
 ): Promise<void> {
+  const upTo = store.lastEventSeq();
   try {
-    while (!(await publishEvents(store, targets, transaction))) {
+    while (!(await publishEvents(store, targets, transaction, upTo))) {
       // Another page of events is waiting.
     }
   } catch (error) {

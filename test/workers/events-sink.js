@@ -1,13 +1,15 @@
-// A stand-in for "another Worker" that consumes Sluice's events queue: it stores every delivery it
-// receives (including duplicates) and serves them back to the tests at GET /events?jobId=….
+// A stand-in for "another Worker" that consumes Sluice's events queue: it stores every event of every
+// delivery it receives (including duplicates) and serves them back to the tests at GET /events?jobId=….
 export default {
   async queue(batch, env) {
     for (const message of batch.messages) {
-      const { event } = message.body;
-      await env.SINK.put(
-        `${event.jobId}/${String(event.seq).padStart(8, "0")}/${message.id}`,
-        JSON.stringify(message.body),
-      );
+      const { tenantId, jobId, events } = message.body;
+      for (const event of events) {
+        await env.SINK.put(
+          `${jobId}/${String(event.seq).padStart(8, "0")}/${message.id}`,
+          JSON.stringify({ tenantId, messageId: message.id, event }),
+        );
+      }
       message.ack();
     }
   },

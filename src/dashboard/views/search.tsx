@@ -1,5 +1,5 @@
 /** Search across the indexed documents; matched words are marked in each snippet. */
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { SearchResult } from "sluice-client";
 import { ErrorNotice } from "../components";
 import { useSession } from "../context";
@@ -31,8 +31,14 @@ export function Search({ q }: { q: string }) {
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
 
+  // The box follows the address only when the address's query changed (back/forward, a link):
+  // resetting it on the first render would wipe what someone typed before the effect ran.
+  const addressQuery = useRef(q);
   useEffect(() => {
-    setQuery(q);
+    if (addressQuery.current !== q) {
+      addressQuery.current = q;
+      setQuery(q);
+    }
     setResults(null);
     setError(null);
     if (!q.trim()) return;

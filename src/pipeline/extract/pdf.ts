@@ -15,6 +15,7 @@ import * as pdfjs from "unpdf/pdfjs";
 import { asPdfInputError, openPdf, type PdfDocument } from "../pdf/open";
 import { StageError, type JsonObject, type StageInput } from "../stage";
 import { countCharacters } from "./text-stats";
+import { yieldToEventLoop } from "../../util/yield";
 
 /** The separator between pages in the "text" output. */
 export const PAGE_SEPARATOR = "\f";
@@ -86,6 +87,7 @@ async function readPages(doc: PdfDocument): Promise<{ pages: string[]; links: st
     } catch (error) {
       throw asPdfInputError(error, `page ${number}`);
     }
+    await yieldToEventLoop();
   }
   return { pages, links: [...links] };
 }
