@@ -3,21 +3,21 @@
 // since `.dev.vars` was made still apply.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { parseEnv } from "node:util";
+
+/**
+ * The variables a dotenv file sets (Node's own parser, the format wrangler reads); none when it is absent.
+ * @param {string} file
+ * @returns {Record<string, string>}
+ */
+export function readDotenv(file) {
+  return existsSync(file) ? /** @type {Record<string, string>} */ (parseEnv(readFileSync(file, "utf8"))) : {};
+}
 
 /**
  * @param {string} root the repository
  * @returns {Record<string, string>}
  */
 export function localVars(root) {
-  /** @type {Record<string, string>} */
-  const vars = {};
-  for (const name of [".dev.vars.example", ".dev.vars"]) {
-    const file = path.join(root, name);
-    if (!existsSync(file)) continue;
-    for (const line of readFileSync(file, "utf8").split("\n")) {
-      const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim());
-      if (match?.[1] && match[2] !== undefined) vars[match[1]] = match[2];
-    }
-  }
-  return vars;
+  return { ...readDotenv(path.join(root, ".dev.vars.example")), ...readDotenv(path.join(root, ".dev.vars")) };
 }

@@ -57,31 +57,33 @@ export function printWorkload(run) {
   console.log(`  outcomes          ${JSON.stringify(run.outcomes)}`);
 }
 
+/**
+ * A throughput row: the process and end-to-end rates of `count`, next to the baseline's rate.
+ * @param {Measured} run
+ * @param {string} metric
+ * @param {number} count
+ * @param {number} baselineRate
+ */
+function rateRow(run, metric, count, baselineRate) {
+  const processRate = count / (run.processMs / 1000);
+  return [
+    run.name,
+    metric,
+    fixed(processRate),
+    fixed(count / (run.endToEndMs / 1000)),
+    fixed(baselineRate),
+    `${fixed(processRate / baselineRate, 2)}x`,
+  ];
+}
+
 /** @param {Measured[]} runs */
 export function printComparison(runs) {
   const rows = [["workload", "metric", "Sluice process", "Sluice end to end", "baseline", "ratio"]];
   for (const run of runs) {
     const baseline = BASELINE[/** @type {"tiny" | "corpus"} */ (run.name)];
-    const processFiles = run.files / (run.processMs / 1000);
-    rows.push([
-      run.name,
-      "files/s",
-      fixed(processFiles),
-      fixed(run.files / (run.endToEndMs / 1000)),
-      fixed(baseline.filesPerSecond),
-      `${fixed(processFiles / baseline.filesPerSecond, 2)}x`,
-    ]);
-    if (baseline.pagesPerSecond !== null) {
-      const processPages = run.pages / (run.processMs / 1000);
-      rows.push([
-        run.name,
-        "pages/s",
-        fixed(processPages),
-        fixed(run.pages / (run.endToEndMs / 1000)),
-        fixed(baseline.pagesPerSecond),
-        `${fixed(processPages / baseline.pagesPerSecond, 2)}x`,
-      ]);
-    }
+    rows.push(rateRow(run, "files/s", run.files, baseline.filesPerSecond));
+    if (baseline.pagesPerSecond !== null)
+      rows.push(rateRow(run, "pages/s", run.pages, baseline.pagesPerSecond));
     rows.push([
       run.name,
       "p50 / p95 per file",

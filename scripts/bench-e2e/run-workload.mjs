@@ -5,7 +5,7 @@ import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 
 /** The API takes at most this many files per job (src/schemas/jobs.ts, MAX_FILES_PER_JOB). */
-export const MAX_FILES_PER_JOB = 1000;
+const MAX_FILES_PER_JOB = 1000;
 const TERMINAL = new Set(["completed", "completed_with_errors", "failed", "cancelled"]);
 
 /**

@@ -84,7 +84,6 @@ function throughput(design, file) {
   const measuredDoMs = m[design.jobDoMsPerFile];
   if (typeof measuredDoMs !== "number") throw new Error(`no measured input ${design.jobDoMsPerFile}`);
   const doMsPerFile = (measuredDoMs * doRowsWritten(design, file.stages)) / doRowsWritten(design, 1);
-  const fileMs = m.ioMsPerFile + file.cpuMs + m.consumerOverheadMsPerFile;
   // CPU-bound files gain nothing from overlapping: only their I/O overlaps.
   const batchMs = 2 * m.rttDoMs + waves * m.ioMsPerFile + B * (file.cpuMs + m.consumerOverheadMsPerFile);
   // Events-queue messages per file: one per event, or (packed) one per claim and one per report.
@@ -102,7 +101,7 @@ function throughput(design, file) {
     "events queue (5,000 msg/s)": perJob["events queue (5,000 msg/s)"],
     "consumer concurrency (250 batches)": perJob["consumer concurrency (250 batches)"],
   };
-  return { perJob, acrossJobs, batchMs, fileMs, doMsPerFile };
+  return { perJob, acrossJobs, batchMs };
 }
 
 /** Job DO rows written per file of k stages. @param {Design} design @param {number} k */

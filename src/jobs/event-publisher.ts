@@ -43,12 +43,20 @@ export async function publishEvents(
   const last = rows[rows.length - 1];
   if (!last) return true;
   const events = rows.map((row) => eventObject(job.id, row));
-  const messages = packBySize(events, MESSAGE_BYTES_BUDGET, jsonBytes).map((page) => ({
-    body: { v: 1, tenantId: job.tenant_id, jobId: job.id, events: page } satisfies PublishedEvents,
-    contentType: "json" as const,
-  }));
-  for (const send of packBySize(messages, SEND_BYTES_BUDGET, (message) => jsonBytes(message.body)))
-    await targets.events.sendBatch(send);
+  // Each event is measured once; a message's size is its events' plus the envelope around them.
+  const eventBytes = new Map(events.map((event) => [event, jsonBytes(event)]));
+  const envelope: PublishedEvents = { v: 1, tenantId: job.tenant_id, jobId: job.id, events: [] };
+  const envelopeBytes = jsonBytes(envelope);
+  const messages = packBySize(events, MESSAGE_BYTES_BUDGET, (event) => eventBytes.get(event) ?? 0).map(
+    (page) => ({
+      body: { ...envelope, events: page },
+      contentType: "json" as const,
+      // Events are joined by commas inside the envelope's brackets.
+      bytes: page.reduce((sum, event) => sum + (eventBytes.get(event) ?? 0) + 1, envelopeBytes),
+    }),
+  );
+  for (const send of packBySize(messages, SEND_BYTES_BUDGET, (message) => message.bytes))
+    await targets.events.sendBatch(send.map(({ body, contentType }) => ({ body, contentType })));
   const endpointId = job.webhook_endpoint_id;
   if (endpointId !== null) {
     await targets.webhooks.sendBatch(

@@ -20,7 +20,7 @@ import { DeadLetterMachine, type DeadLetterOutcome, type RedriveOutcome } from "
 import { JobMachine, type MachineSettings } from "./job-machine";
 import { hasSchema, migrate } from "./job-schema";
 import { JobStore } from "./job-store";
-import { eventObject, jobView, type JobView } from "./job-view";
+import { eventObject, jobLogContext, jobView, type JobView } from "./job-view";
 import { tenantLimiter } from "../limits/tenant-limiter";
 import { EventStreams } from "./event-streams";
 import { deliverOutbox } from "./outbox";
@@ -80,9 +80,7 @@ export class JobDurableObject extends DurableObject<Env> {
       return this.machine().create(input, Date.now());
     });
     if (outcome === "conflict") return { kind: "conflict" };
-    const job = this.view(0, DEFAULT_FILES_PAGE);
-    await this.afterChange();
-    return { kind: outcome, job };
+    return { kind: outcome, job: await this.viewAfterDelivery() };
   }
 
   async get(afterPosition = 0, filesLimit = DEFAULT_FILES_PAGE): Promise<JobView | null> {
@@ -108,19 +106,13 @@ export class JobDurableObject extends DurableObject<Env> {
   async cancel(): Promise<{ outcome: "cancelled" | "terminal"; job: JobView } | null> {
     if (!this.exists) return null;
     const outcome = this.transaction(() => this.machine().cancel(Date.now()));
-    // The answer is this call's own state: consumers may already be at work once tasks are sent.
-    const job = this.view(0, DEFAULT_FILES_PAGE);
-    await this.afterChange();
-    return { outcome, job };
+    return { outcome, job: await this.viewAfterDelivery() };
   }
 
   async retry(): Promise<{ outcome: "retried" | "running" | "nothing"; job: JobView } | null> {
     if (!this.exists) return null;
     const outcome = this.transaction(() => this.machine().retry(Date.now()));
-    // The answer is this call's own state: consumers may already be at work once tasks are sent.
-    const job = this.view(0, DEFAULT_FILES_PAGE);
-    await this.afterChange();
-    return { outcome, job };
+    return { outcome, job: await this.viewAfterDelivery() };
   }
 
   /** Which stage wrote a completed output of a file, for serving it (null when there is none). */
@@ -203,11 +195,8 @@ export class JobDurableObject extends DurableObject<Env> {
     if (!this.exists) return;
     const touched = this.transaction(() => this.machine().sweep(Date.now()));
     if (touched.length > 0) {
-      const job = this.store.job();
       log("warn", "alarm redrive", {
-        traceId: job?.trace_id ?? undefined,
-        tenantId: job?.tenant_id,
-        jobId: job?.id,
+        ...jobLogContext(this.store.job()),
         files: touched.length,
         fileIds: touched.slice(0, 20),
       });
@@ -232,6 +221,16 @@ export class JobDurableObject extends DurableObject<Env> {
     return jobView(job, this.store, afterPosition, filesLimit);
   }
 
+  /**
+   * An API call's answer: the job as its own transaction left it, returned once the delivery is done.
+   * Taken before delivering, because consumers may already be at work once tasks are sent.
+   */
+  private async viewAfterDelivery(): Promise<JobView> {
+    const job = this.view(0, DEFAULT_FILES_PAGE);
+    await this.afterChange();
+    return job;
+  }
+
   /** Delivers the outbox and sets the alarm for what remains; the caller waits for both. */
   private async afterChange(refreshSlots = false): Promise<void> {
     this.streams.notify();
@@ -250,17 +249,12 @@ export class JobDurableObject extends DurableObject<Env> {
     // The alarm is the safety net should the object stop before the delivery ends; it is set a
     // little later than the outbox's due rows so it does not fire while the delivery is running.
     await this.scheduleAlarm(Date.now() + BACKGROUND_DELIVERY_GRACE_MS);
-    const job = this.store.job();
+    const context = jobLogContext(this.store.job());
     this.ctx.waitUntil(
       this.requestDelivery(false)
         .then(() => this.scheduleAlarm())
         .catch((error: unknown) => {
-          log("error", "outbox delivery failed", {
-            tenantId: job?.tenant_id,
-            jobId: job?.id,
-            traceId: job?.trace_id ?? undefined,
-            error: errorText(error),
-          });
+          log("error", "outbox delivery failed", { ...context, error: errorText(error) });
         }),
     );
   }

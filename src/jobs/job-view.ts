@@ -1,6 +1,7 @@
 /**
- * Turns the Job DO's rows into the API's job object and events. The shapes come from the API schemas
- * (src/schemas/jobs.ts), so the DO can never drift from what the API documents.
+ * Turns the Job DO's rows into the API's job object and events (and the context of its log lines). The
+ * shapes come from the API schemas (src/schemas/jobs.ts), so the DO can never drift from what the API
+ * documents.
  */
 import type { JobOptions } from "../pipeline/options";
 import type { JsonObject } from "../pipeline/stage";
@@ -18,6 +19,13 @@ import type { EventRow, FileRow, JobRow, JobStore, TaskRow } from "./job-store";
 import type { JobSummary } from "./types";
 
 export type JobView = JobObject;
+
+/** The log context of a job's lines: its tenant, id and trace. */
+export const jobLogContext = (job: JobRow | null) => ({
+  tenantId: job?.tenant_id,
+  jobId: job?.id,
+  traceId: job?.trace_id ?? undefined,
+});
 
 export const jobStages = (job: JobRow): StageName[] => JSON.parse(job.stages) as StageName[];
 export const jobOptions = (job: JobRow): JobOptions => JSON.parse(job.options) as JobOptions;

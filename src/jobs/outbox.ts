@@ -7,18 +7,11 @@
 import { faultAt, sendTaskBatch } from "../faults";
 import { SEND_BATCH_LIMIT, type TaskMessage } from "../queue/messages";
 import { upsertJobProjection } from "../storage/jobs-repo";
-import type { JobRow, JobStore, OutboxRow } from "./job-store";
+import type { JobStore, OutboxRow } from "./job-store";
 import { dispatchBudget, type SlotLimiter, type SlotSettings } from "./dispatch-slots";
 import { publishEvents, type PublishTargets } from "./event-publisher";
-import { jobSummary } from "./job-view";
+import { jobLogContext, jobSummary } from "./job-view";
 import { errorText, log } from "../observability/log";
-
-/** The log context of a job: its tenant, id and trace. */
-const jobFields = (job: JobRow | null) => ({
-  tenantId: job?.tenant_id,
-  jobId: job?.id,
-  traceId: job?.trace_id ?? undefined,
-});
 
 export interface OutboxTargets extends PublishTargets {
   tasks: Queue;
@@ -60,7 +53,7 @@ async function deliverPublish(
       // Another page of events is waiting.
     }
   } catch (error) {
-    log("error", "publishing events failed", { ...jobFields(store.job()), error: errorText(error) });
+    log("error", "publishing events failed", { ...jobLogContext(store.job()), error: errorText(error) });
     transaction(() => {
       store.postponeOutbox(row.id, Date.now() + backoffMs(row.attempts));
     });
@@ -97,7 +90,7 @@ async function deliverDispatches(
   try {
     budget = await dispatchBudget(store, targets.limiter, wanted, targets.slots, transaction, refreshSlots);
   } catch (error) {
-    log("error", "concurrency slots unavailable", { ...jobFields(job), error: errorText(error) });
+    log("error", "concurrency slots unavailable", { ...jobLogContext(job), error: errorText(error) });
     postpone(store, store.dispatchCandidates(now, MAX_ROWS_PER_DRAIN), transaction);
     return;
   }
@@ -130,7 +123,11 @@ async function deliverDispatches(
     try {
       if (!faultAt("dispatch.drop")) await sendTaskBatch(queue, messages);
     } catch (error) {
-      log("error", "dispatch failed", { ...jobFields(job), files: chunk.length, error: errorText(error) });
+      log("error", "dispatch failed", {
+        ...jobLogContext(job),
+        files: chunk.length,
+        error: errorText(error),
+      });
       postpone(store, live.slice(start), transaction);
       return;
     }
@@ -160,7 +157,7 @@ async function deliverProjection(
   try {
     await upsertJobProjection(db, jobSummary(job, store));
   } catch (error) {
-    log("error", "projection failed", { ...jobFields(job), error: errorText(error) });
+    log("error", "projection failed", { ...jobLogContext(job), error: errorText(error) });
     transaction(() => {
       store.postponeOutbox(row.id, Date.now() + backoffMs(row.attempts));
     });

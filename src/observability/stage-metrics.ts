@@ -6,7 +6,7 @@
  * (for dashboards over all tenants). Metrics never hold up the work: a failed write is logged and
  * dropped, and writing the same run twice stores it once.
  */
-import type { FileClaim, FileReport } from "../jobs/contracts";
+import type { FileClaim, FileReport, TaskReport } from "../jobs/contracts";
 import { errorText, log } from "./log";
 
 export const STAGE_OUTCOMES = ["completed", "failed", "skipped", "retry"] as const;
@@ -28,6 +28,16 @@ export interface StageOutcome {
   recordedAt: number;
 }
 
+/** A reported stage run's code: the error of a failed or retried run, the reason of a skipped one. */
+export function runCode(task: TaskReport): string | null {
+  if (task.status === "completed") return null;
+  return task.status === "skipped" ? task.reason.code : task.error.code;
+}
+
+/** A reported stage run's duration in whole ms; null for a retry (the run did not finish). */
+export const runDurationMs = (task: TaskReport): number | null =>
+  task.status === "retry" ? null : Math.round(task.durationMs);
+
 /** The outcomes of one file's report, one per stage run it reports. */
 export function stageOutcomes(claim: FileClaim, report: FileReport, now: number): StageOutcome[] {
   return report.tasks.map((task) => ({
@@ -38,8 +48,8 @@ export function stageOutcomes(claim: FileClaim, report: FileReport, now: number)
     leaseToken: claim.token,
     attempt: claim.attempt,
     outcome: task.status,
-    code: task.status === "completed" ? null : task.status === "skipped" ? task.reason.code : task.error.code,
-    durationMs: task.status === "retry" ? null : Math.round(task.durationMs),
+    code: runCode(task),
+    durationMs: runDurationMs(task),
     recordedAt: now,
   }));
 }
