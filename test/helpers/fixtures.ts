@@ -9,8 +9,16 @@ export interface ManifestEntry {
   bytes: number;
   sha256: string;
   kind: string;
+  /** The user password, for encrypted PDFs that need one. */
+  password?: string;
   expected: {
-    pdf?: { pages?: number; text_head_200?: string; has_text_layer?: boolean; encrypted?: string };
+    pdf?: {
+      pages?: number;
+      text_head_200?: string;
+      has_text_layer?: boolean;
+      encrypted?: string;
+      page_size_first?: string;
+    };
     image?: {
       width?: number;
       height?: number;
