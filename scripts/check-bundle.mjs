@@ -2,7 +2,9 @@
 /**
  * `npm run check:bundle`: builds the Worker exactly as `wrangler deploy` would (`--dry-run`, offline,
  * no login), measures what would be uploaded, prints it, and fails when the build breaks or the
- * bundle is over the limit: 3 MiB gzip, the Workers Free plan's size limit (Paid allows 10 MiB).
+ * bundle is over the limit: 10 MiB gzip, the Workers Paid plan's size limit. The Worker needs the Paid
+ * plan anyway (wrangler.toml's `limits.cpu_ms`), and PDFium's wasm (4.4 MiB, ~2 MiB gzip) alone takes the
+ * bundle past the Free plan's 3 MiB.
  * The size is wrangler's own measure: every module of the Worker (the script and its wasm) gzipped
  * together. Source maps are reported beside it; Cloudflare stores them apart and does not count them.
  *
@@ -21,7 +23,7 @@ import { wranglerEnv } from "./wrangler-env.mjs";
 const MiB = 1024 * 1024;
 const { values } = parseArgs({
   options: {
-    "limit-mib": { type: "string", default: "3" },
+    "limit-mib": { type: "string", default: "10" },
     keep: { type: "boolean", default: false },
     config: { type: "string" },
   },

@@ -66,6 +66,29 @@ describe("openPdfForRendering", () => {
     }
   });
 
+  it("draws the values of a filled AcroForm", async () => {
+    // The field's value has no appearance stream (/NeedAppearances): only the form layer draws it.
+    const bytes = await fixture("pdf/generated_acroform_filled.pdf");
+    const ink = async (drawForms: boolean) => {
+      const session = await openPdfForRendering(bytes, { drawForms });
+      try {
+        const page = session.renderPage(0, { maxWidth: 612, maxHeight: 792, scale: 1 });
+        // The text field spans x 140-560, y 680-720 in PDF space (origin bottom-left).
+        const field = new Uint8Array(420 * 40 * 4);
+        for (let row = 0; row < 40; row++) {
+          const y = 792 - 720 + row;
+          field.set(page.rgba.subarray((y * 612 + 140) * 4, (y * 612 + 560) * 4), row * 420 * 4);
+        }
+        return inkedPixels(field);
+      } finally {
+        session.close();
+      }
+    };
+    const withForms = await ink(true);
+    expect(await ink(false)).toBe(0);
+    expect(withForms).toBeGreaterThan(500);
+  });
+
   it("keeps to the scale cap and to the pixel cap", async () => {
     const bytes = await fixture("pdf/pdfjs_tracemonkey.pdf");
     const session = await openPdfForRendering(bytes);

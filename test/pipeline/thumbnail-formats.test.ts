@@ -1,6 +1,7 @@
 /**
  * Thumbnails of the image kinds that trip decoders up, checked against facts ImageMagick 6.9 established
- * on the same files (pixel values and channel means quoted in each test), plus sizes, fit and PDFs.
+ * on the same files (pixel values and channel means quoted in each test), plus sizes and fit. PDF
+ * thumbnails are tested in test/pdf/thumbnail.test.ts.
  */
 import { PhotonImage } from "@cf-wasm/photon/workerd";
 import { describe, expect, it } from "vitest";
@@ -175,29 +176,5 @@ describe("thumbnail: sizes, fit and decode route", () => {
       if (i % 4 !== 3) difference += Math.abs((fast.rgba[i] ?? 0) - (reference.rgba[i] ?? 0));
     // Mean difference per channel value, on a 0-255 scale (JPEG re-encoding of `fast` included).
     expect(difference / ((fast.rgba.length / 4) * 3)).toBeLessThan(6);
-  });
-});
-
-describe("thumbnail: PDFs", () => {
-  it("uses the largest picture on the first page", async () => {
-    const { thumbs, result } = await thumbnails(await fixture("pdf/pdfjs_bug900822_rc4_owner_only.pdf"));
-    // poppler's pdfimages: the first image is 674x179, on page 1.
-    expect(result["source"]).toMatchObject({ width: 674, height: 179, imageFormat: "pdf-image" });
-    expect(thumbs[0]).toMatchObject({ width: 256, height: 68 });
-  });
-
-  it("skips a PDF whose first page has no picture, and leaves a JBIG2 bomb undecoded", async () => {
-    for (const path of ["pdf/pdfjs_empty_blank_page.pdf", "malformed/pdfjs_bomb_giant.pdf"]) {
-      const started = Date.now();
-      const outcome = await thumbnailStage.run(
-        stageInput(await fixture(path), new MemoryOutputs("thumbnail")),
-      );
-      expect(outcome, path).toMatchObject({ status: "skipped", reason: { code: "no_embedded_image" } });
-      expect(Date.now() - started, path).toBeLessThan(5000);
-    }
-  });
-
-  it("fails an encrypted PDF as pdf_encrypted", async () => {
-    await expectStageError(await fixture("pdf/pdfjs_issue6010_1_aes256_userpw.pdf"), "pdf_encrypted");
   });
 });

@@ -69,10 +69,12 @@ describe("POST /v1/process", () => {
       provider: "local",
       documentType: { type: "report" },
     });
+    // The paper's thumbnail is its rendered first page (Letter: 612 x 792 pt).
     expect(paper?.stages["thumbnail"]).toMatchObject({
-      status: "skipped",
-      reason: { code: "no_embedded_image" },
+      status: "completed",
+      result: { thumbnails: [{ width: 198, height: 256 }], source: { decode: "pdfium" } },
     });
+    expect(paper?.outputs["thumbnail-256.jpg"]?.contentType).toBe("image/jpeg");
 
     // The thumbnail comes back as base64 and is upright (EXIF orientation 6).
     const facts = (await manifest("image/exif_Landscape_6.jpg")).expected.image;

@@ -49,12 +49,12 @@ const cases: { name: string; bytes: () => Promise<Uint8Array | null>; expected: 
   {
     name: "PDF whose xref points nowhere (pdf.js rebuilds it)",
     bytes: () => craftedFile("broken-xref.pdf"),
-    expected: { status: "completed", extract: "completed", thumbnail: "skipped:no_embedded_image" },
+    expected: { status: "completed", extract: "completed", thumbnail: "completed" },
   },
   {
     name: "PDF with a damaged xref (fixture)",
     bytes: () => fixture("malformed/pdfjs_helloworld-bad.pdf"),
-    expected: { status: "completed", extract: "completed", thumbnail: "skipped:no_embedded_image" },
+    expected: { status: "completed", extract: "completed", thumbnail: "completed" },
   },
   {
     name: "PDF whose trailer names an object that does not exist",

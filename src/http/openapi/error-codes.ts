@@ -23,8 +23,7 @@ const STAGE_ERROR_MEANINGS: Record<StageErrorCode, string> = {
 const SKIP_REASONS: Record<string, string> = {
   dependency_failed: "a stage it needs failed or was skipped",
   no_text: "the file has no text (an image, or a scan without a text layer)",
-  not_an_image: "thumbnails are made of images",
-  no_embedded_image: "the PDF's first page has no picture to make a thumbnail of",
+  not_an_image: "thumbnails are made of images and PDFs",
 };
 
 /** Sample `detail` texts for the codes clients meet most; the others reuse their title. */

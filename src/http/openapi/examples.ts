@@ -99,10 +99,32 @@ export const jobExample = {
             documentType: { type: "report", confidence: 0.77 },
           },
         },
-        thumbnail: skipped(
-          "no_embedded_image",
-          "the PDF's first page has no picture to make a thumbnail of (pages cannot be rendered here)",
-        ),
+        thumbnail: {
+          status: "completed",
+          ...timing(90),
+          result: {
+            thumbnails: [
+              {
+                size: 256,
+                width: 198,
+                height: 256,
+                fit: "inside",
+                format: "jpeg",
+                bytes: 11529,
+                url: output(PDF, "thumbnail-256.jpg"),
+              },
+            ],
+            source: {
+              width: 198,
+              height: 256,
+              imageFormat: "pdf",
+              orientation: 1,
+              decode: "pdfium",
+              page: { number: 1, widthPt: 612, heightPt: 792 },
+              pageCount: 14,
+            },
+          },
+        },
         index: {
           status: "completed",
           ...timing(17),

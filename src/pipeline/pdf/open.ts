@@ -13,17 +13,12 @@ export type PdfDocument = pdfjs.PDFDocumentProxy;
 // which costs 1-4 s inside the first request that needs it.
 const pdfjsReady = definePDFJSModule(() => Promise.resolve(pdfjs));
 
-export interface OpenOptions {
-  /** Images with more pixels than this are not decoded at all (pdf.js drops them from the page). */
-  maxImagePixels?: number;
-}
-
 /**
  * Opens the document with pdf.js's `getDocument` (what unpdf's `getDocumentProxy` wraps, with the same
  * `useSystemFonts` default) so that the loading task stays in hand: when opening fails, it is destroyed
  * too, instead of leaving pdf.js's in-process worker and a copy of the bytes behind in the isolate.
  */
-export async function openPdf(bytes: Uint8Array, options: OpenOptions = {}): Promise<PdfDocument> {
+export async function openPdf(bytes: Uint8Array): Promise<PdfDocument> {
   await pdfjsReady;
   const task = pdfjs.getDocument({
     // pdf.js transfers (detaches) the buffer it is given: hand it a copy, the caller keeps its bytes.
@@ -33,7 +28,6 @@ export async function openPdf(bytes: Uint8Array, options: OpenOptions = {}): Pro
     verbosity: pdfjs.VerbosityLevel.ERRORS,
     // Decoded images come back as plain pixel arrays (there is no canvas in a Worker).
     isOffscreenCanvasSupported: false,
-    ...(options.maxImagePixels ? { maxImageSize: options.maxImagePixels } : {}),
   });
   try {
     return await task.promise;

@@ -1,15 +1,16 @@
 /**
- * The thumbnail stage: small pictures of an image (or of a PDF's first-page picture), with photon
- * (WebAssembly). Per job: one or several sizes, fit `inside` (whole image, longest side = size) or
+ * The thumbnail stage: small pictures of an image or of a PDF's first page, with photon (WebAssembly)
+ * for images and PDFium for rendering pages. Per job: one or several sizes, fit `inside` (whole image, longest side = size) or
  * `cover` (a filled square), JPEG/PNG/WebP. EXIF orientation is applied (rotated phone photos come out
  * upright); alpha is kept in PNG and WebP and flattened over white in JPEG; animated GIF and WebP give
  * their first frame. The header is checked before decoding (JPEG coding process, truncation) and the
  * decode route is chosen from it (source.ts: large JPEGs at reduced scale, others in full up to the pixel
- * limit). A PDF without a picture on its first page, and text files, are skipped with a reason.
+ * limit). A PDF's first page is rendered (pdf-page.ts) and thumbnailed like an image. Text files are
+ * skipped with a reason.
  */
 import { thumbnailSizes } from "../options";
 import { StageError, type JsonObject, type Stage, type StageInput, type StageOutcome } from "../stage";
-import { firstPageImage } from "./pdf-image";
+import { renderFirstPage } from "./pdf-page";
 import { renderThumbnails, type ImageSource } from "./photon";
 import { planThumbnails } from "./plan";
 import { preflight } from "./preflight";
@@ -76,31 +77,29 @@ async function thumbnailOfImage(input: StageInput): Promise<StageOutcome> {
 }
 
 async function thumbnailOfPdf(input: StageInput): Promise<StageOutcome> {
-  const image = await firstPageImage(input.bytes, input.limits);
-  if (!image) {
-    return {
-      status: "skipped",
-      reason: {
-        code: "no_embedded_image",
-        message: "the PDF's first page has no picture to make a thumbnail of (pages cannot be rendered here)",
-      },
-    };
-  }
-  const source: ImageSource = { kind: "pixels", rgba: image.rgba, width: image.width, height: image.height };
-  const thumbnails = await render(input, source, image, 1, false);
+  const sizes = thumbnailSizes(input.options.thumbnail);
+  const page = await renderFirstPage(input.bytes, input.limits, sizes[0] ?? 256, input.options.thumbnail.fit);
+  const source: ImageSource = { kind: "pixels", rgba: page.rgba, width: page.width, height: page.height };
+  const thumbnails = await render(input, source, page, 1, false);
   return {
     status: "completed",
     result: {
       thumbnails,
       source: {
-        width: image.width,
-        height: image.height,
-        imageFormat: "pdf-image",
+        width: page.width,
+        height: page.height,
+        imageFormat: "pdf",
         orientation: 1,
-        decode: "pdf",
+        decode: "pdfium",
+        page: { number: 1, widthPt: round2(page.widthPt), heightPt: round2(page.heightPt) },
+        pageCount: page.pageCount,
       },
     },
   };
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
 }
 
 async function render(
