@@ -130,6 +130,22 @@ describe("openPdfForRendering", () => {
     }
   });
 
+  it("keeps two open documents apart", async () => {
+    // One PDFium instance serves the isolate: sessions of concurrent files must not see each other.
+    const paper = await openPdfForRendering(await fixture("pdf/pdfjs_tracemonkey.pdf"));
+    const blank = await openPdfForRendering(await fixture("pdf/pdfjs_empty_blank_page.pdf"));
+    try {
+      const fit = { maxWidth: 200, maxHeight: 200 };
+      const first = inkedPixels(paper.renderPage(0, fit).rgba);
+      expect(inkedPixels(blank.renderPage(0, fit).rgba)).toBe(0);
+      expect(inkedPixels(paper.renderPage(0, fit).rgba)).toBe(first);
+      expect([paper.pageCount, blank.pageCount]).toEqual([14, 1]);
+    } finally {
+      paper.close();
+      blank.close();
+    }
+  });
+
   it("opens a user-password PDF with its password, and refuses it without", async () => {
     const path = "pdf/pdfjs_issue3371_aes128_userpw.pdf";
     const bytes = await fixture(path);
