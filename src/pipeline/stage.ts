@@ -28,6 +28,7 @@ export const STAGE_ERROR_CODES = [
   "source_missing",
   "unsupported_encoding",
   "retries_exhausted",
+  "index_quota_exceeded",
 ] as const;
 export type StageErrorCode = (typeof STAGE_ERROR_CODES)[number];
 

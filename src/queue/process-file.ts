@@ -12,6 +12,7 @@ import type { ProcessingLimits, StageErrorCode, StageServices } from "../pipelin
 import type { StageName } from "../pipeline/stage-names";
 import { D1SearchIndex } from "../search/d1-search-index";
 import { fileSourceKey } from "../storage/r2-layout";
+import { indexedBytesQuota } from "../tenancy/quotas";
 import { R2OutputStore } from "./r2-output-store";
 
 export interface ProcessSettings {
@@ -43,6 +44,7 @@ function servicesFor(env: Env, claim: FileClaim): StageServices {
       jobId: claim.jobId,
       fileId: claim.fileId,
       fileName: claim.file.name,
+      quotaBytes: () => indexedBytesQuota(env, claim.tenantId),
     }),
     enrichment: enrichmentProviderFor(env),
   };

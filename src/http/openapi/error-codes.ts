@@ -18,6 +18,7 @@ const STAGE_ERROR_MEANINGS: Record<StageErrorCode, string> = {
   source_missing: "the file's bytes are gone (deleted while the job ran)",
   unsupported_encoding: "the text's encoding could not be determined",
   retries_exhausted: "a transient error kept happening until the retries ran out",
+  index_quota_exceeded: "indexing the file would take the tenant past its indexed-bytes quota",
 };
 
 const SKIP_REASONS: Record<string, string> = {
