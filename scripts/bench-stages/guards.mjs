@@ -17,7 +17,7 @@ export function report(output, _corpusDir) {
     .filter((line) => line.includes("BENCH_GUARDS "))
     .map((line) => JSON.parse(line.slice(line.indexOf("BENCH_GUARDS ") + "BENCH_GUARDS ".length)));
   console.log("\nUpload verification: SHA-256 of an object streamed from R2 (workerd, local R2):\n");
-  console.log(["MiB", "ms", "MiB/s", "5 GiB s", "native MiB/s"].map((c) => c.padStart(12)).join(""));
+  console.log(["MiB", "ms", "MiB/s", "5 GiB s", "native MiB/s"].map((c) => c.padStart(14)).join(""));
   for (const row of rows) {
     const native = nativeRate(row.mib);
     const cells = [
@@ -27,7 +27,7 @@ export function report(output, _corpusDir) {
       (GIB_5_IN_MIB / row.mibPerSecond).toFixed(1),
       native === null ? "n/a" : String(native),
     ];
-    console.log(cells.map((c) => c.padStart(12)).join(""));
+    console.log(cells.map((c) => c.padStart(14)).join(""));
   }
   if (rows.length === 0) console.log("(no BENCH_GUARDS rows in the output)");
   if (nativeRate(1) === null) console.log("sha256sum not found: no native reference.");
