@@ -86,6 +86,10 @@ export default defineConfig(async () => {
             // Tests poll quickly; fair-use limits are exercised with per-tenant settings instead.
             RATE_LIMIT_PER_SECOND: "1000",
             RATE_LIMIT_BURST: "1000",
+            // Live streams re-check their API key often, so a revocation ends them within the test.
+            SSE_KEY_CHECK_MS: "50",
+            // A browser app's origin, for the CORS tests (requests without Origin are unaffected).
+            CORS_ALLOWED_ORIGINS: "https://app.example.com",
           },
           // Outbound requests of the Worker (webhook deliveries) go to a receiver in Node, not the internet.
           // The S3 endpoint and the import origin are routed by test/uploads/test-network.js first.

@@ -205,3 +205,5 @@ for (const [i, megapixels] of SYNTHETIC_MEGAPIXELS.entries()) {
 
 import { report as reportPdf } from "./bench-stages/pdf.mjs";
 reportPdf(output, corpusDir);
+import { report as reportGuards } from "./bench-stages/guards.mjs";
+reportGuards(output, corpusDir);

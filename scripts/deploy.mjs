@@ -5,6 +5,7 @@
 // assets first. The resources it uses must exist: `npm run provision` creates them (README, "Deploy
 // to Cloudflare"). Extra arguments go to `wrangler deploy`; with `--dry-run` nothing remote is touched.
 import { spawnSync } from "node:child_process";
+import { productionSettingProblems } from "./production-settings.mjs";
 import { cloudflareResources, readWranglerConfig } from "./wrangler-config.mjs";
 import { wranglerEnv } from "./wrangler-env.mjs";
 
@@ -16,6 +17,12 @@ function wrangler(args) {
 
 const deployArgs = process.argv.slice(2);
 const dryRun = deployArgs.includes("--dry-run");
+
+const settingProblems = productionSettingProblems(readWranglerConfig());
+if (settingProblems.length > 0) {
+  console.error(`wrangler.toml is not ready for production:\n- ${settingProblems.join("\n- ")}`);
+  process.exit(1);
+}
 
 if (!dryRun) {
   // Without the id, `migrations apply --remote` fails with a message that does not say what to do.

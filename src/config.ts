@@ -9,6 +9,15 @@ import type { ProcessingLimits } from "./pipeline/stage";
 
 const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
 
+/**
+ * Largest object an upload completion verifies, which it does by streaming every byte through SHA-256
+ * inside the completion request. 5 GiB (R2's single-PUT limit) keeps that hash within a request's CPU
+ * budget (figures in docs/uploads.md); upload limits cannot be set above it.
+ */
+export const MAX_VERIFIED_UPLOAD_BYTES = 5 * 1024 ** 3;
+const verifiedUploadBytes = () =>
+  z.coerce.number().int().min(1).max(MAX_VERIFIED_UPLOAD_BYTES).default(MAX_VERIFIED_UPLOAD_BYTES);
+
 const ConfigSchema = z.object({
   /** Largest accepted direct upload, in bytes. */
   MAX_UPLOAD_BYTES: int(100 * 1024 * 1024, 1),
@@ -47,9 +56,20 @@ const ConfigSchema = z.object({
    * jobs, so one tenant's flood does not fill the queue ahead of everyone else.
    */
   MAX_CONCURRENT_FILES: int(100, 1),
+  /** How often a live event stream checks that its API key is still valid (it ends once revoked). */
+  SSE_KEY_CHECK_MS: int(15_000, 10),
   /** Default fair-use limit per tenant: sustained requests per second and burst size. */
   RATE_LIMIT_PER_SECOND: int(50, 1),
   RATE_LIMIT_BURST: int(200, 1),
+  /**
+   * Default per-tenant quotas (a tenant's settings override each). They keep one tenant from filling the
+   * shared D1 database or R2 listing for everyone: bytes of text in the search index, multipart uploads
+   * started and not finished, webhook endpoints, and files stored. See docs/tenants.md.
+   */
+  QUOTA_INDEXED_BYTES: int(512 * 1024 * 1024),
+  QUOTA_PENDING_UPLOADS: int(100),
+  QUOTA_WEBHOOK_ENDPOINTS: int(20),
+  QUOTA_FILES: int(100_000),
   /**
    * `enforce` creates EU tenants' Job DOs in the EU jurisdiction (production). `simulate` is for local
    * workerd, which does not implement jurisdictions: the same routing, in the plain namespace.
@@ -84,9 +104,12 @@ const ConfigSchema = z.object({
   /** How long a presigned or multipart upload may stay pending before it can no longer be completed. */
   UPLOAD_PENDING_TTL_SECONDS: int(7 * 24 * 3600, 60),
   /** Largest presigned single PUT (R2's limit for one PUT is 5 GiB). */
-  MAX_PRESIGNED_UPLOAD_BYTES: int(5 * 1024 ** 3, 1),
-  /** Largest multipart upload (R2's object limit is 5 TiB). */
-  MAX_MULTIPART_UPLOAD_BYTES: int(5 * 1024 ** 4, 1),
+  MAX_PRESIGNED_UPLOAD_BYTES: verifiedUploadBytes(),
+  /**
+   * Largest multipart upload. R2 would take 5 TiB, but completion hashes every byte inside its request,
+   * so it is capped at MAX_VERIFIED_UPLOAD_BYTES (docs/uploads.md).
+   */
+  MAX_MULTIPART_UPLOAD_BYTES: verifiedUploadBytes(),
   /** Part size suggested to multipart clients (R2: 5 MiB to 5 GiB, all parts equal but the last). */
   MULTIPART_PART_BYTES: int(16 * 1024 * 1024, 5 * 1024 * 1024),
   /** Largest file imported by URL, how long an import may take, and how many redirects it follows. */
@@ -105,6 +128,27 @@ const ConfigSchema = z.object({
         .split(",")
         .map((host) => host.trim().toLowerCase())
         .filter((host) => host !== ""),
+    ),
+  /**
+   * Web origins (`https://app.example.com`, comma-separated, or `*`) whose browser pages may call the
+   * API: preflights are answered and the answers carry CORS headers. Empty: no CORS (the default).
+   */
+  CORS_ALLOWED_ORIGINS: z
+    .string()
+    .default("")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((origin) => origin.trim())
+        .filter((origin) => origin !== ""),
+    )
+    .pipe(
+      z.array(
+        z.union([
+          z.literal("*"),
+          z.url().refine((url) => new URL(url).origin === url, "must be an origin (scheme://host[:port])"),
+        ]),
+      ),
     ),
   /** Optional DNS-over-HTTPS resolver (JSON API) used to refuse names that resolve to private addresses. */
   IMPORT_DOH_URL: z.url().optional(),

@@ -58,6 +58,17 @@ export const ERROR_CODES = {
   not_redrivable: { status: 409, title: "This dead letter cannot be re-driven" },
   invalid_query: { status: 400, title: "The search query cannot be used" },
   sync_limit_exceeded: { status: 413, title: "The request is too large to process synchronously" },
+  // Residency and per-tenant quotas (docs/tenants.md).
+  stage_not_allowed_in_jurisdiction: {
+    status: 400,
+    title: "A requested stage would store data outside the tenant's jurisdiction",
+  },
+  pending_upload_quota_exceeded: { status: 429, title: "The tenant has too many pending multipart uploads" },
+  webhook_endpoint_quota_exceeded: {
+    status: 409,
+    title: "The tenant has as many webhook endpoints as allowed",
+  },
+  file_quota_exceeded: { status: 409, title: "The tenant stores as many files as allowed" },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

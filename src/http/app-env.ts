@@ -7,6 +7,8 @@ export interface AppEnv {
   Variables: RequestIdVariables & {
     /** The tenant the request's API key belongs to (set by the auth middleware). */
     tenant: Tenant;
+    /** Whether the request's API key is still valid now (long-lived streams ask again later). */
+    stillAuthorized: () => Promise<boolean>;
     /** The request's W3C trace id (from `traceparent`, else new), handed on to the jobs it creates. */
     traceId: string;
   };

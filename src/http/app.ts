@@ -2,10 +2,11 @@
  * The HTTP API: request ids, authentication for /v1, the route groups, one error handler that turns
  * every failure into problem+json, and the OpenAPI 3.1 document generated from the routes' schemas.
  */
-import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { ApiError } from "../errors";
 import { requireApiKey } from "./auth";
+import { limitJsonBodies } from "./body-limit";
+import { browserCors } from "./cors";
 import { rateLimit } from "./rate-limit";
 import { problem, toApiError } from "./problem";
 import { createRouter } from "./router";
@@ -26,36 +27,15 @@ import { observeRequests } from "../observability/request-log";
 import { stats } from "./routes/stats";
 import { errorText, log } from "../observability/log";
 
-/** JSON bodies are small (a job names at most 1,000 ids); uploads have their own limits. */
-const MAX_JSON_BODY_BYTES = 256 * 1024;
-
 export function createApp() {
   const app = createRouter();
 
   app.use(requestId());
   app.use(observeRequests);
+  app.use(browserCors);
   app.use("/v1/*", requireApiKey, rateLimit);
   app.use("/openapi.json", enrichOpenApi);
-  app.on(
-    ["POST", "PUT", "PATCH"],
-    "/v1/jobs/*",
-    bodyLimit({
-      maxSize: MAX_JSON_BODY_BYTES,
-      onError: () => {
-        throw new ApiError("payload_too_large", `JSON bodies can be at most ${MAX_JSON_BODY_BYTES} bytes`);
-      },
-    }),
-  );
-  app.on(
-    ["POST"],
-    "/v1/jobs",
-    bodyLimit({
-      maxSize: MAX_JSON_BODY_BYTES,
-      onError: () => {
-        throw new ApiError("payload_too_large", `JSON bodies can be at most ${MAX_JSON_BODY_BYTES} bytes`);
-      },
-    }),
-  );
+  app.use(limitJsonBodies);
 
   app.route("/", health);
   app.route("/", files);

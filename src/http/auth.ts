@@ -24,8 +24,11 @@ export const requireApiKey = createMiddleware<AppEnv>(async (c, next) => {
   const key = BEARER.exec(header)?.[1];
   if (!key) throw unauthorized("the Authorization header must be `Bearer <key>`");
   const devKey = getConfig(c.env).DEV_API_KEY;
-  const tenant = devKey && (await sameSecret(key, devKey)) ? DEV_TENANT : await tenantForKey(c.env.DB, key);
+  const isDevKey = devKey !== undefined && (await sameSecret(key, devKey));
+  const tenant = isDevKey ? DEV_TENANT : await tenantForKey(c.env.DB, key);
   if (!tenant) throw unauthorized("the API key is not valid");
   c.set("tenant", tenant);
+  const db = c.env.DB;
+  c.set("stillAuthorized", async () => isDevKey || (await tenantForKey(db, key))?.id === tenant.id);
   await next();
 });

@@ -19,6 +19,7 @@ import {
 } from "../storage/idempotency-repo";
 import { canonicalJson } from "../util/canonical-json";
 import type { Tenant } from "../tenancy/tenant";
+import { assertStagesAllowedForJurisdiction } from "../tenancy/residency";
 import { jobStub } from "./job-client";
 import { defaultEndpoint, getEndpoint } from "../storage/webhook-endpoints-repo";
 import type { JobView } from "./job-view";
@@ -43,6 +44,7 @@ export async function createJob(
       `stage(s) not available on this deployment: ${unavailable.join(", ")}`,
     );
   }
+  assertStagesAllowedForJurisdiction(tenant, request.stages);
   const options = request.options ?? DEFAULT_JOB_OPTIONS;
   const requestHash = await sha256Hex(
     canonicalJson({

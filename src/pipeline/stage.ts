@@ -28,6 +28,8 @@ export const STAGE_ERROR_CODES = [
   "source_missing",
   "unsupported_encoding",
   "retries_exhausted",
+  "index_quota_exceeded",
+  "index_not_allowed_in_jurisdiction",
 ] as const;
 export type StageErrorCode = (typeof STAGE_ERROR_CODES)[number];
 

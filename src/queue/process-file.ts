@@ -11,7 +11,9 @@ import { describeError, runStages, type StageRun } from "../pipeline/run-stages"
 import type { ProcessingLimits, StageErrorCode, StageServices } from "../pipeline/stage";
 import type { StageName } from "../pipeline/stage-names";
 import { D1SearchIndex } from "../search/d1-search-index";
+import { RefusedSearchIndex } from "../search/refused-search-index";
 import { fileSourceKey } from "../storage/r2-layout";
+import { indexedBytesQuota } from "../tenancy/quotas";
 import { R2OutputStore } from "./r2-output-store";
 
 export interface ProcessSettings {
@@ -38,12 +40,17 @@ const retryAll = (claim: FileClaim, settings: ProcessSettings, error: unknown): 
 /** The ports of one claim: its search index entries are the claimed file's, in the claim's tenant. */
 function servicesFor(env: Env, claim: FileClaim): StageServices {
   return {
-    searchIndex: new D1SearchIndex(env.DB, {
-      tenantId: claim.tenantId,
-      jobId: claim.jobId,
-      fileId: claim.fileId,
-      fileName: claim.file.name,
-    }),
+    // The search index lives in the one non-EU D1 database: other jurisdictions' text never goes there.
+    searchIndex:
+      claim.jurisdiction === "default"
+        ? new D1SearchIndex(env.DB, {
+            tenantId: claim.tenantId,
+            jobId: claim.jobId,
+            fileId: claim.fileId,
+            fileName: claim.file.name,
+            quotaBytes: () => indexedBytesQuota(env, claim.tenantId),
+          })
+        : new RefusedSearchIndex(claim.jurisdiction),
     enrichment: enrichmentProviderFor(env),
   };
 }

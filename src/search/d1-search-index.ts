@@ -5,7 +5,13 @@
  * leaves exactly one copy. Sections travel as one JSON parameter per statement (expanded with
  * `json_each`), which keeps every statement far below D1's 100 bound parameters whatever the page count.
  */
-import type { IndexSection, IndexSummary, SearchIndexPort } from "../pipeline/indexing/search-port";
+import type {
+  IndexSection,
+  IndexSummary,
+  IndexUsage,
+  SearchIndexPort,
+} from "../pipeline/indexing/search-port";
+import { indexedBytes } from "../storage/quota-usage-repo";
 import { segmentWords } from "./segment";
 
 export interface IndexScope {
@@ -14,6 +20,8 @@ export interface IndexScope {
   fileId: string;
   /** The file's display name, shown with every hit. */
   fileName: string;
+  /** The tenant's index quota in bytes, looked up only when a file is indexed; none when absent. */
+  quotaBytes?: () => Promise<number>;
 }
 
 /** Characters of section text sent in one INSERT statement (D1 caps a value at 2 MB). */
@@ -48,6 +56,14 @@ export class D1SearchIndex implements SearchIndexPort {
       sections: rows.length,
       characters: sections.reduce((sum, section) => sum + section.text.length, 0),
     };
+  }
+
+  async usage(): Promise<IndexUsage> {
+    const [used, limitBytes] = await Promise.all([
+      indexedBytes(this.db, this.scope.tenantId, this.scope.fileId),
+      this.scope.quotaBytes ? this.scope.quotaBytes() : Promise.resolve(Number.POSITIVE_INFINITY),
+    ]);
+    return { limitBytes, tenantBytes: used.tenant, fileBytes: used.file };
   }
 }
 

@@ -14,6 +14,19 @@ export const TenantSettingsSchema = z
     maxConcurrentFiles: z.number().int().positive().max(100_000).optional(),
     /** Days files and their outputs are kept before retention deletes them. */
     retentionDays: z.number().int().positive().max(3650).optional(),
+    /** Bytes of extracted text the tenant may keep in the search index (UTF-8, all its files). */
+    maxIndexedBytes: z
+      .number()
+      .int()
+      .nonnegative()
+      .max(10 * 1024 ** 3)
+      .optional(),
+    /** Multipart uploads the tenant may have started and not yet completed or aborted. */
+    maxPendingUploads: z.number().int().nonnegative().max(100_000).optional(),
+    /** Webhook endpoints the tenant may register. */
+    maxWebhookEndpoints: z.number().int().nonnegative().max(1000).optional(),
+    /** Files the tenant may store. */
+    maxFiles: z.number().int().nonnegative().max(100_000_000).optional(),
   })
   .strict();
 

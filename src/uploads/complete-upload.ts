@@ -67,30 +67,46 @@ export async function completeUpload(
     r2Key: upload.r2Key,
     createdAt: Date.now(),
   };
-  if (!(await finishUpload(ctx.env.DB, file))) throw new ApiError("upload_aborted", "the upload was aborted");
+  if (!(await finishUpload(ctx.env.DB, file))) {
+    // Aborted while this completion verified: the abort may have deleted the bytes before they were
+    // assembled, so make sure nothing of the upload is left.
+    await deleteUploadBytes(ctx, upload);
+    throw new ApiError("upload_aborted", "the upload was aborted");
+  }
   await deleteRecordedParts(ctx.env.DB, ctx.tenant.id, fileId);
   return { file: (await getFile(ctx.env.DB, ctx.tenant.id, fileId)) ?? file, created: true };
 }
 
-/** Aborts a pending upload and removes whatever bytes it left; aborting twice is fine. */
+/**
+ * Aborts a pending upload and removes whatever bytes it left; aborting twice is fine. The state changes
+ * first, then the bytes go: a completion racing the abort then fails to record its file (it needs a
+ * pending upload) instead of recording one whose bytes were just deleted. An abort that stopped after
+ * the state change deletes the bytes when repeated (and the expired-uploads sweep does too).
+ */
 export async function abortUpload(ctx: UploadContext, fileId: string): Promise<void> {
   const upload = await findUpload(ctx, fileId);
-  if (upload.state === "completed") {
-    throw new ApiError("conflict", "the upload is complete; delete the file (DELETE /v1/files/{id}) instead");
+  if (upload.state === "completed") throw completedConflict();
+  if (upload.state === "pending" && !(await endUpload(ctx.env.DB, ctx.tenant.id, fileId, "aborted"))) {
+    // A completion (or a rejection) won the race: only a completed upload must keep its bytes.
+    if ((await findUpload(ctx, fileId)).state === "completed") throw completedConflict();
   }
-  if (upload.state === "pending") {
-    const bucket = bucketOf(ctx);
-    if (upload.r2UploadId !== null) {
-      // R2 may have dropped the upload already (its own 7-day expiry); there is nothing left to abort then.
-      await bucket
-        .resumeMultipartUpload(upload.r2Key, upload.r2UploadId)
-        .abort()
-        .catch(() => undefined);
-    }
-    await bucket.delete(upload.r2Key);
-    await endUpload(ctx.env.DB, ctx.tenant.id, fileId, "aborted");
-  }
+  if (upload.state === "pending" || upload.state === "aborted") await deleteUploadBytes(ctx, upload);
   await deleteRecordedParts(ctx.env.DB, ctx.tenant.id, fileId);
+}
+
+const completedConflict = () =>
+  new ApiError("conflict", "the upload is complete; delete the file (DELETE /v1/files/{id}) instead");
+
+async function deleteUploadBytes(ctx: UploadContext, upload: UploadRecord): Promise<void> {
+  const bucket = bucketOf(ctx);
+  if (upload.r2UploadId !== null) {
+    // R2 may have dropped the upload already (its own 7-day expiry, or an earlier abort); nothing to abort then.
+    await bucket
+      .resumeMultipartUpload(upload.r2Key, upload.r2UploadId)
+      .abort()
+      .catch(() => undefined);
+  }
+  await bucket.delete(upload.r2Key);
 }
 
 async function completedFile(ctx: UploadContext, fileId: string): Promise<FileRecord | null> {

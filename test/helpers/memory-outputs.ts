@@ -74,6 +74,7 @@ export interface InputOverrides {
 /** Stages that need no search index get one that refuses to be used (tests of `index` pass a real one). */
 const NO_SEARCH_INDEX: StageServices["searchIndex"] = {
   replace: () => Promise.reject(new Error("this test gave the stage no search index")),
+  usage: () => Promise.reject(new Error("this test gave the stage no search index")),
 };
 
 /** A `StageInput` for `bytes`, sniffed the way the pipeline does (from the first SNIFF_BYTES). */

@@ -4,6 +4,7 @@
  * and also show that each rule catches a broken copy.
  */
 import type { Unstable_RawConfig } from "wrangler";
+import { productionSettingProblems } from "../../scripts/production-settings.mjs";
 import { cloudflareResources } from "../../scripts/wrangler-config.mjs";
 import type { EnvBinding } from "./source-facts.ts";
 
@@ -55,7 +56,8 @@ function bindingProblems({ wrangler, env, secrets, localOnlyVars }: ConfigFacts)
       D1Database: wrangler.d1_databases?.some((database) => database.binding === name),
       DurableObjectNamespace: wrangler.durable_objects?.bindings?.some((binding) => binding.name === name),
       AnalyticsEngineDataset: wrangler.analytics_engine_datasets?.some((dataset) => dataset.binding === name),
-      string: secrets.includes(name) || localOnlyVars.includes(name),
+      string:
+        secrets.includes(name) || localOnlyVars.includes(name) || Object.hasOwn(wrangler.vars ?? {}, name),
     }[type];
     if (declared === undefined) problems.push(`Env.${name}: binding type ${type} is unknown to provisioning`);
     else if (!declared)
@@ -200,5 +202,6 @@ function settingProblems(wrangler: Unstable_RawConfig): string[] {
     problems.push(`[limits] cpu_ms must be set, at most ${MAX_CPU_MS} (is ${cpu})`);
   if (wrangler.observability?.enabled !== true)
     problems.push("[observability] must be enabled (Workers Logs)");
+  problems.push(...productionSettingProblems(wrangler));
   return problems;
 }

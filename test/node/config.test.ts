@@ -137,6 +137,16 @@ describe("deployment configuration", () => {
       "Env.NEW_SECRET (string) has no matching entry",
     ],
     ["no CPU limit", (broken) => delete broken.wrangler.limits, "[limits] cpu_ms must be set"],
+    [
+      "no DNS resolver for the SSRF guard",
+      (broken) => delete broken.wrangler.vars?.["IMPORT_DOH_URL"],
+      "[vars] IMPORT_DOH_URL must be an https DNS-over-HTTPS resolver",
+    ],
+    [
+      "a DNS resolver reached over plain http",
+      (broken) => (broken.wrangler.vars = { IMPORT_DOH_URL: "http://dns.example/dns-query" }),
+      "[vars] IMPORT_DOH_URL must be an https DNS-over-HTTPS resolver",
+    ],
   ];
 
   it.each(breakages)("catches %s", (_name, breakIt, expected) => {

@@ -18,6 +18,8 @@ const STAGE_ERROR_MEANINGS: Record<StageErrorCode, string> = {
   source_missing: "the file's bytes are gone (deleted while the job ran)",
   unsupported_encoding: "the text's encoding could not be determined",
   retries_exhausted: "a transient error kept happening until the retries ran out",
+  index_quota_exceeded: "indexing the file would take the tenant past its indexed-bytes quota",
+  index_not_allowed_in_jurisdiction: "the search database is outside the tenant's jurisdiction (EU tenants)",
 };
 
 const SKIP_REASONS: Record<string, string> = {

@@ -39,6 +39,7 @@ const importRoute = createRoute({
       content: { "application/json": { schema: FileSchema } },
     },
     ...commonErrors,
+    409: problemResponse("The tenant stores as many files as allowed (`file_quota_exceeded`)."),
     400: problemResponse(
       "The URL is not allowed (`url_invalid`, `url_scheme_not_allowed`, `url_credentials_not_allowed`, " +
         "`url_host_not_allowed`, `url_redirect_not_allowed`) or the body is invalid (`validation_failed`).",

@@ -1,13 +1,16 @@
 /**
  * GET /v1/jobs/{id}/events: the job's lifecycle events. As JSON, a page after `after`; with
  * `Accept: text/event-stream`, a live SSE stream from the job's Durable Object that resumes after
- * `Last-Event-ID` (or `after`) without gaps or repeats and ends after the job's terminal event.
+ * `Last-Event-ID` (or `after`) without gaps or repeats and ends after the job's terminal event, or
+ * when the API key that opened it is revoked (checked every SSE_KEY_CHECK_MS).
  */
 import { createRoute, z } from "@hono/zod-openapi";
+import { getConfig } from "../../config";
 import { notFound } from "../../errors";
 import { jobStub } from "../../jobs/job-client";
 import { commonErrors, problemResponse } from "../../schemas/common";
 import { EventListSchema, JobIdParamSchema } from "../../schemas/jobs";
+import { endWhenUnauthorized } from "../revocable-stream";
 import { bearerAuth, createRouter } from "../router";
 
 export const jobEvents = createRouter();
@@ -68,7 +71,8 @@ jobEvents.openapi(eventsRoute, async (c) => {
     const lastEventId = c.req.valid("header")["last-event-id"];
     const stream = await stub.eventStream(lastEventId === undefined ? after : Number(lastEventId));
     if (!stream) throw notFound("the job");
-    return c.body(stream, 200, {
+    const checkEvery = getConfig(c.env).SSE_KEY_CHECK_MS;
+    return c.body(endWhenUnauthorized(stream, c.get("stillAuthorized"), checkEvery), 200, {
       "Content-Type": "text/event-stream; charset=utf-8",
       "Cache-Control": "no-cache",
       "X-Accel-Buffering": "no",

@@ -99,7 +99,10 @@ processRoutes.openapi(processRoute, async (c) => {
     maxPdfPages: Math.min(config.MAX_PDF_PAGES, config.SYNC_MAX_PAGES),
   };
   const services: StageServices = {
-    searchIndex: { replace: () => Promise.reject(new Error("nothing is indexed by synchronous processing")) },
+    searchIndex: {
+      replace: () => Promise.reject(new Error("nothing is indexed by synchronous processing")),
+      usage: () => Promise.reject(new Error("nothing is indexed by synchronous processing")),
+    },
     enrichment: enrichmentProviderFor(c.env),
   };
   const results = [];

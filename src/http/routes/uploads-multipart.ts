@@ -1,5 +1,5 @@
 /**
- * /v1/uploads/s3/...: multipart uploads (up to 5 TiB) and presigned PUT parameters, in the Companion
+ * /v1/uploads/s3/...: multipart uploads (up to 5 GiB, the verified-upload cap) and presigned PUT parameters, in the Companion
  * protocol that Uppy's `@uppy/aws-s3` plugin speaks. Point the plugin's `endpoint` at
  * `<sluice>/v1/uploads` (with `headers: {Authorization}`) and it drives these routes as they are:
  * `GET s3/params`, `POST s3/multipart`, `GET s3/multipart/{uploadId}/{partNumber}`,
@@ -93,7 +93,11 @@ uploadsMultipart.openapi(
     responses: {
       201: json(MultipartCreatedSchema, "The upload."),
       ...pendingErrors,
+      409: problemResponse("The tenant stores as many files as allowed (`file_quota_exceeded`)."),
       422: problemResponse("Too large (`upload_too_large`)."),
+      429: problemResponse(
+        "The tenant has too many multipart uploads in progress (`pending_upload_quota_exceeded`).",
+      ),
     },
   }),
   async (c) => {

@@ -62,6 +62,7 @@ const createRouteDef = createRoute({
       content: { "application/json": { schema: PresignedUploadSchema } },
     },
     ...commonErrors,
+    409: problemResponse("The tenant stores as many files as allowed (`file_quota_exceeded`)."),
     422: problemResponse("The declared size is above the limit (`upload_too_large`)."),
     ...notConfigured,
   },

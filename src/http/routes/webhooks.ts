@@ -32,6 +32,7 @@ import {
   listEndpoints,
   rotateSecret,
 } from "../../storage/webhook-endpoints-repo";
+import { assertWebhookEndpointQuota } from "../../tenancy/quotas";
 import { checkDestination } from "../../webhooks/destination";
 import type { WebhookMessage } from "../../webhooks/messages";
 import { generateWebhookSecret } from "../../webhooks/signing";
@@ -66,10 +67,14 @@ webhooks.openapi(
     responses: {
       201: json(EndpointWithSecretSchema, "Registered; the secret is shown once."),
       ...commonErrors,
+      409: problemResponse(
+        "The tenant has as many endpoints as allowed (`webhook_endpoint_quota_exceeded`).",
+      ),
     },
   }),
   async (c) => {
     const body = c.req.valid("json");
+    await assertWebhookEndpointQuota(c.env, c.get("tenant"));
     const refused = await checkDestination(body.url, getConfig(c.env));
     if (refused) throw new ApiError("invalid_destination", `this URL cannot receive webhooks: ${refused}`);
     const endpoint = {

@@ -6,6 +6,7 @@
  */
 import type { Stage } from "../stage";
 import { hasReadableText, readExtractedText, PAGE_SEPARATOR } from "../text/extracted";
+import { assertWithinIndexQuota } from "./quota";
 import type { IndexSection } from "./search-port";
 
 /** Text without pages is cut into sections of about this many characters. */
@@ -28,6 +29,7 @@ export const indexStage: Stage = {
           .split(PAGE_SEPARATOR)
           .flatMap((page, i) => cut(page, MAX_SECTION_CHARS).map((part) => ({ page: i + 1, text: part })))
       : cut(text, SECTION_CHARS).map((part) => ({ page: null, text: part }));
+    await assertWithinIndexQuota(input.services.searchIndex, sections);
     const summary = await input.services.searchIndex.replace(sections);
     return {
       status: "completed",

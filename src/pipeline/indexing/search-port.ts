@@ -19,7 +19,19 @@ export interface IndexSummary {
   characters: number;
 }
 
+/** What the tenant has in the index, against its quota (UTF-8 bytes of section text). */
+export interface IndexUsage {
+  /** The tenant's quota; Infinity when there is none. */
+  limitBytes: number;
+  /** Everything the tenant has indexed, this file's current sections included. */
+  tenantBytes: number;
+  /** This file's current sections (replaced by the next `replace`). */
+  fileBytes: number;
+}
+
 export interface SearchIndexPort {
   /** Replaces everything indexed for this file with `sections`, atomically. */
   replace(sections: IndexSection[]): Promise<IndexSummary>;
+  /** The tenant's use of the index, read before writing so the stage can respect the quota. */
+  usage(): Promise<IndexUsage>;
 }
