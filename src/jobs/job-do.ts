@@ -163,10 +163,10 @@ export class JobDurableObject extends DurableObject<Env> {
   }
 
   /** The queue gave up on the file's message: fail what it still had to do (dead-letter consumer). */
-  async deadLetter(fileId: string): Promise<DeadLetterOutcome> {
+  async deadLetter(fileId: string, generation?: number): Promise<DeadLetterOutcome> {
     if (!this.exists) return { kind: "no_job" };
     const machine = new DeadLetterMachine(this.store, this.settings);
-    const outcome = this.transaction(() => machine.recordDeadLetter(fileId, Date.now()));
+    const outcome = this.transaction(() => machine.recordDeadLetter(fileId, Date.now(), generation));
     await this.afterChangeInBackground();
     return outcome;
   }
