@@ -314,6 +314,16 @@ export class JobStore {
       .toArray();
   }
 
+  /** Every output the job's completed tasks recorded (their R2 keys follow from these three fields). */
+  recordedOutputs(): { file_id: string; stage: StageName; name: string }[] {
+    return this.sql
+      .exec<{ file_id: string; stage: StageName; name: string }>(
+        `SELECT t.file_id, t.stage, json_extract(o.value, '$.name') AS name
+         FROM tasks t, json_each(t.outputs) o WHERE t.outputs IS NOT NULL`,
+      )
+      .toArray();
+  }
+
   /** Records a side effect to deliver; a pending one of the same kind and ref keeps the earlier due time. */
   enqueue(kind: OutboxKind, ref: string, dueAt: number): void {
     this.sql.exec(
