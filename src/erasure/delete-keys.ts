@@ -5,11 +5,8 @@
  */
 export const R2_DELETE_BATCH = 1000;
 
-/** The part of an R2 bucket erasure uses; tests pass a counting wrapper around the real bucket. */
-export type ErasureBucket = Pick<R2Bucket, "delete" | "list">;
-
 /** Deletes `keys` (duplicates removed) in batches of up to 1,000; returns the number of delete calls. */
-export async function deleteKeys(bucket: ErasureBucket, keys: readonly string[]): Promise<number> {
+export async function deleteKeys(bucket: Pick<R2Bucket, "delete">, keys: readonly string[]): Promise<number> {
   const unique = [...new Set(keys)];
   let calls = 0;
   for (let start = 0; start < unique.length; start += R2_DELETE_BATCH) {

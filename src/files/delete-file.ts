@@ -7,26 +7,20 @@
  * text a late consumer indexes either lands before that batch and is removed by it, or is refused.
  * The row goes last, so a failure part-way leaves the file in place and the DELETE can be repeated.
  */
-import { erasurePorts, type ErasurePorts } from "../erasure/ports";
 import { jobStub } from "../jobs/job-client";
 import { removeFileFromIndexStatement } from "../search/d1-search-index";
 import { forgetFileStatement, unfinishedJobsOfFile } from "../storage/file-jobs-repo";
 import { getFile } from "../storage/files-repo";
 import { filePrefix } from "../storage/r2-layout";
 import { deletePrefix } from "../storage/r2-prefix";
-import type { Tenant } from "../tenancy/tenant";
+import { filesBucket, type Tenant } from "../tenancy/tenant";
 
-export async function deleteFile(
-  env: Env,
-  tenant: Tenant,
-  fileId: string,
-  ports: ErasurePorts = erasurePorts(env),
-): Promise<boolean> {
+export async function deleteFile(env: Env, tenant: Tenant, fileId: string): Promise<boolean> {
   const file = await getFile(env.DB, tenant.id, fileId);
   if (!file) return false;
   const jobIds = await unfinishedJobsOfFile(env.DB, tenant.id, fileId);
   await Promise.all(jobIds.map((jobId) => jobStub(env, tenant, jobId).cancelFile(fileId)));
-  await deletePrefix(ports.bucket(tenant), filePrefix(tenant.id, fileId));
+  await deletePrefix(filesBucket(env, tenant), filePrefix(tenant.id, fileId));
   const results = await env.DB.batch([
     removeFileFromIndexStatement(env.DB, tenant.id, fileId),
     forgetFileStatement(env.DB, tenant.id, fileId),
