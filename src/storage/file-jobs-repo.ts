@@ -64,3 +64,12 @@ export const eraseJobStatement = (
   db
     .prepare("INSERT OR IGNORE INTO erased_jobs (tenant_id, job_id, erased_at) VALUES (?, ?, ?)")
     .bind(tenantId, jobId, now);
+
+/**
+ * Forgets erasure marks older than `before`. A mark only has to outlive the consumers that were running
+ * the job when it was deleted (a queue consumer runs for at most 15 minutes), so a day is ample.
+ */
+export async function pruneErasedJobs(db: D1Database, before: number): Promise<number> {
+  const result = await db.prepare("DELETE FROM erased_jobs WHERE erased_at < ?").bind(before).run();
+  return result.meta.changes;
+}
