@@ -110,3 +110,19 @@ describe("retention isolates each item's failure", () => {
     expect(await objectsUnder(`t/dev/f/${failing.fileId}/`)).toBe(0);
   });
 });
+
+describe("retention in bounded steps", () => {
+  it("stops at its budget and the next run continues where the work is left", async () => {
+    const items = [await processedFile("a.jpg"), await processedFile("b.jpg")];
+    await age(items[0] ?? { fileId: "", jobId: "" }, 45);
+    await age(items[1] ?? { fileId: "", jobId: "" }, 44);
+    // Two jobs and two files are due; a budget of three leaves the newest file for the next run.
+    const first = await runRetention(env, Date.now(), 3);
+    expect(first).toEqual({ jobs: 2, files: 1, failed: 0 });
+    expect((await api(`/v1/files/${items[0]?.fileId ?? ""}`)).status).toBe(404);
+    expect((await api(`/v1/files/${items[1]?.fileId ?? ""}`)).status).toBe(200);
+    const second = await runRetention(env, Date.now(), 3);
+    expect(second).toEqual({ jobs: 0, files: 1, failed: 0 });
+    expect((await api(`/v1/files/${items[1]?.fileId ?? ""}`)).status).toBe(404);
+  });
+});
