@@ -35,6 +35,10 @@ export function applyEvent(job: Job, event: JobEvent): { stale: boolean } {
     case "job.file_failed":
       if (file) moveFile(job, file, "failed");
       return { stale: !file };
+    case "job.file_cancelled":
+      // The file was deleted while the job ran: its unfinished stages were cancelled; a fetch says which.
+      if (file) moveFile(job, file, "cancelled");
+      return { stale: true };
     case "job.completed":
       job.status = event.data["status"] === "completed_with_errors" ? "completed_with_errors" : "completed";
       job.completedAt = event.timestamp;

@@ -11,6 +11,7 @@ import { DEFAULT_JOB_OPTIONS, type JobOptions } from "../pipeline/options";
 import { isStageAvailable } from "../pipeline/registry";
 import type { CreateJobRequest } from "../schemas/jobs";
 import { sha256Hex } from "../storage/api-keys-repo";
+import { recordFileUseStatements } from "../storage/file-jobs-repo";
 import { getFilesByIds } from "../storage/files-repo";
 import {
   completeIdempotencyKey,
@@ -121,6 +122,8 @@ async function createWithFiles(
     const more = missing.length > 10 ? ` and ${missing.length - 10} more` : "";
     throw new ApiError("unknown_file", `no such file: ${shown}${more}`, { files: missing.slice(0, 100) });
   }
+  // Before the job exists, so a file deleted from now on finds this job and cancels its work.
+  await env.DB.batch(recordFileUseStatements(env.DB, tenant.id, jobId, request.files, Date.now()));
   const result = await jobStub(env, tenant, jobId).create({
     tenantId: tenant.id,
     jurisdiction: tenant.jurisdiction,

@@ -16,7 +16,9 @@ export type DeadLetterOutcome =
   /** The file is failed (by this call, or it already was): a dead letter to act on. */
   | { kind: "failed"; changed: boolean; attempts: number; error: StageProblem | null }
   /** The file finished some other way (completed, or cancelled with its job): nothing to act on. */
-  | { kind: "finished"; status: FileStatus; attempts: number };
+  | { kind: "finished"; status: FileStatus; attempts: number }
+  /** A late dead letter: a newer message was sent for the file since (retry, re-drive); nothing changed. */
+  | { kind: "stale"; generation: number };
 
 export type RedriveOutcome =
   | { kind: "redriven" }
@@ -32,10 +34,15 @@ function lastError(tasks: readonly TaskRow[]): StageProblem | null {
 }
 
 export class DeadLetterMachine extends JobMachine {
-  /** Fails the unfinished stages of a dead-lettered file and says what became of it. */
-  recordDeadLetter(fileId: string, now: number): DeadLetterOutcome {
+  /**
+   * Fails the unfinished stages of a dead-lettered file and says what became of it. A dead letter of
+   * an older dispatch `generation` than the file's current one is fenced: it changes nothing.
+   */
+  recordDeadLetter(fileId: string, now: number, generation?: number): DeadLetterOutcome {
     const before = this.store.file(fileId);
     if (!before) return { kind: "unknown_file" };
+    const current = before.generation ?? 0;
+    if (generation !== undefined && generation < current) return { kind: "stale", generation: current };
     // Read the last transient error first: failing the file replaces it with `retries_exhausted`.
     const error = lastError(this.store.tasksOf(fileId));
     const changed = this.deadLetter(fileId, now);

@@ -19,6 +19,8 @@ type RpcMethods =
   | "redrive"
   | "fileIds"
   | "purge"
+  | "cancelFile"
+  | "outputKeys"
   | "wake";
 
 /**

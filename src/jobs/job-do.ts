@@ -16,6 +16,8 @@ import type {
   OutputRecord,
   ReportResult,
 } from "./contracts";
+import { ErasureMachine, type CancelFileOutcome } from "./erasure-machine";
+import { outputKey } from "../storage/r2-layout";
 import { DeadLetterMachine, type DeadLetterOutcome, type RedriveOutcome } from "./dead-letter-machine";
 import { JobMachine, type MachineSettings } from "./job-machine";
 import { hasSchema, migrate } from "./job-schema";
@@ -134,6 +136,24 @@ export class JobDurableObject extends DurableObject<Env> {
     return this.store.fileIds();
   }
 
+  /** One of the job's files is being deleted: stop the work on it (see erasure-machine.ts). */
+  async cancelFile(fileId: string): Promise<CancelFileOutcome | null> {
+    if (!this.exists || !this.store.job()) return null;
+    const machine = new ErasureMachine(this.store, this.settings);
+    const outcome = this.transaction(() => machine.cancelFile(fileId, Date.now()));
+    await this.afterChange();
+    return outcome;
+  }
+
+  /** The R2 keys of every output the job recorded, for deleting them in batches without listing. */
+  outputKeys(): string[] | null {
+    const job = this.exists ? this.store.job() : null;
+    if (!job) return null;
+    return this.store
+      .recordedOutputs()
+      .map((output) => outputKey(job.tenant_id, output.file_id, job.id, output.stage, output.name));
+  }
+
   /** Deletes the job's state for good; the object is empty afterwards (the job no longer exists). */
   async purge(): Promise<boolean> {
     if (!this.exists) return false;
@@ -163,10 +183,10 @@ export class JobDurableObject extends DurableObject<Env> {
   }
 
   /** The queue gave up on the file's message: fail what it still had to do (dead-letter consumer). */
-  async deadLetter(fileId: string): Promise<DeadLetterOutcome> {
+  async deadLetter(fileId: string, generation?: number): Promise<DeadLetterOutcome> {
     if (!this.exists) return { kind: "no_job" };
     const machine = new DeadLetterMachine(this.store, this.settings);
-    const outcome = this.transaction(() => machine.recordDeadLetter(fileId, Date.now()));
+    const outcome = this.transaction(() => machine.recordDeadLetter(fileId, Date.now(), generation));
     await this.afterChangeInBackground();
     return outcome;
   }

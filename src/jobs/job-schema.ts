@@ -77,6 +77,9 @@ const MIGRATIONS: readonly string[] = [
   `,
   // The W3C trace id of the request that created the job, carried in its task messages.
   `ALTER TABLE job ADD COLUMN trace_id TEXT;`,
+  // The dispatch generation of each file: +1 with every task message sent for it, never reset (a retry
+  // resets `dispatches`, not this). Messages carry it, so a late dead letter of an older one is fenced.
+  `ALTER TABLE files ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -43,6 +43,8 @@ export type FileRow = {
   lease_expires_at: number | null;
   dispatched_at: number | null;
   updated_at: number;
+  /** Task messages ever sent for this file (the generation the latest one carries); never reset. */
+  generation?: number;
 };
 
 export type TaskRow = {
@@ -174,13 +176,20 @@ export class JobStore {
     this.sql.exec(`UPDATE files SET ${clause} WHERE file_id = ?`, ...values, fileId);
   }
 
-  /** Notes that a task message for a waiting file was handed to the queue. */
-  markDispatched(fileId: string, at: number): void {
+  /** Notes that a task message (carrying `generation`) for a waiting file was handed to the queue. */
+  markDispatched(fileId: string, at: number, generation: number): void {
     this.sql.exec(
-      "UPDATE files SET dispatched_at = ?, dispatches = dispatches + 1 WHERE file_id = ? AND status = 'pending'",
+      `UPDATE files SET dispatched_at = ?, dispatches = dispatches + 1, generation = max(generation, ?)
+       WHERE file_id = ? AND status = 'pending'`,
       at,
+      generation,
       fileId,
     );
+  }
+
+  /** The generation the next task message of this file carries. */
+  nextGeneration(fileId: string): number {
+    return (this.file(fileId)?.generation ?? 0) + 1;
   }
 
   /** Files dispatched to the queue (or awaiting its redelivery) or being processed. */
@@ -302,6 +311,16 @@ export class JobStore {
   events(afterSeq: number, limit: number): EventRow[] {
     return this.sql
       .exec<EventRow>("SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?", afterSeq, limit)
+      .toArray();
+  }
+
+  /** Every output the job's completed tasks recorded (their R2 keys follow from these three fields). */
+  recordedOutputs(): { file_id: string; stage: StageName; name: string }[] {
+    return this.sql
+      .exec<{ file_id: string; stage: StageName; name: string }>(
+        `SELECT t.file_id, t.stage, json_extract(o.value, '$.name') AS name
+         FROM tasks t, json_each(t.outputs) o WHERE t.outputs IS NOT NULL`,
+      )
       .toArray();
   }
 

@@ -109,7 +109,8 @@ async function deliverDispatches(
   const queue = targets.tasks;
   for (let start = 0; start < live.length; start += SEND_BATCH_LIMIT) {
     const chunk = live.slice(start, start + SEND_BATCH_LIMIT);
-    const messages = chunk.map((row) => ({
+    const generations = chunk.map((row) => store.nextGeneration(row.ref));
+    const messages = chunk.map((row, index) => ({
       body: {
         v: 1,
         tenantId: job.tenant_id,
@@ -117,6 +118,7 @@ async function deliverDispatches(
         jobId: job.id,
         fileId: row.ref,
         traceId: job.trace_id ?? undefined,
+        generation: generations[index],
       } satisfies TaskMessage,
       contentType: "json" as const,
     }));
@@ -134,7 +136,9 @@ async function deliverDispatches(
     const sentAt = Date.now();
     transaction(() => {
       store.deleteOutbox(chunk.map((row) => row.id));
-      for (const row of chunk) store.markDispatched(row.ref, sentAt);
+      chunk.forEach((row, index) => {
+        store.markDispatched(row.ref, sentAt, generations[index] ?? 0);
+      });
     });
   }
 }

@@ -3,7 +3,9 @@
  * It tells the job's Durable Object to fail whatever that file still had to do, so the job reaches
  * an end instead of waiting forever, records the dead letter in D1 (with the file's attempts and last
  * error, so the tenant can list and re-drive it), and acks once both are recorded. Both steps are
- * idempotent, so a dead letter delivered twice is still one failure and one row.
+ * idempotent, so a dead letter delivered twice is still one failure and one row. A late dead letter (of
+ * an older dispatch generation than the file's, i.e. sent before a retry or re-drive) is acked
+ * without changing anything.
  */
 import { getConfig } from "../config";
 import { jobStub } from "../jobs/job-client";
@@ -25,7 +27,10 @@ export async function handleDeadLetterBatch(batch: MessageBatch, env: Env): Prom
     const { tenantId, jobId, fileId } = parsed.data;
     const letterLog = taskLogger(parsed.data);
     try {
-      const outcome = await jobStub(env, messageTenant(parsed.data), jobId).deadLetter(fileId);
+      const outcome = await jobStub(env, messageTenant(parsed.data), jobId).deadLetter(
+        fileId,
+        parsed.data.generation,
+      );
       letterLog.warn("dead letter", {
         outcome: outcome.kind,
         attempt: "attempts" in outcome ? outcome.attempts : undefined,

@@ -19,6 +19,13 @@ export const TaskMessageSchema = z.object({
    * Optional: messages sent before it existed stay valid.
    */
   traceId: z.string().regex(TRACE_ID).optional(),
+  /**
+   * The file's dispatch generation when this message was sent (the Job DO counts every message it sends
+   * for a file). A dead letter of an older generation than the file's current one is late: a retry or
+   * re-drive already sent a newer message, so it changes nothing. Optional: older messages stay valid
+   * (and count as current).
+   */
+  generation: z.number().int().positive().optional(),
 });
 
 export type TaskMessage = z.infer<typeof TaskMessageSchema>;

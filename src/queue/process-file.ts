@@ -61,26 +61,46 @@ export async function processClaim(
   settings: ProcessSettings,
   env: Env,
 ): Promise<FileReport> {
+  return (await processClaimRun(bucket, claim, settings, env)).report;
+}
+
+/** A processed claim: its report, and what it wrote (for discarding what the job refuses to serve). */
+export interface ClaimRun {
+  report: FileReport;
+  outputs: R2OutputStore | null;
+}
+
+export async function processClaimRun(
+  bucket: R2Bucket,
+  claim: FileClaim,
+  settings: ProcessSettings,
+  env: Env,
+): Promise<ClaimRun> {
+  const noOutputs = (report: FileReport): ClaimRun => ({ report, outputs: null });
   let source: R2ObjectBody | null;
   try {
     source = await bucket.get(fileSourceKey(claim.tenantId, claim.fileId));
   } catch (error) {
-    return retryAll(claim, settings, error);
+    return noOutputs(retryAll(claim, settings, error));
   }
-  if (!source) return failAll(claim, "source_missing", "the file's bytes are gone (was the file deleted?)");
+  if (!source) {
+    return noOutputs(failAll(claim, "source_missing", "the file's bytes are gone (was the file deleted?)"));
+  }
   if (source.size > settings.limits.maxFileBytes) {
     await source.body.cancel();
-    return failAll(
-      claim,
-      "file_too_large",
-      `the file is ${source.size} bytes; stages read at most ${settings.limits.maxFileBytes} bytes`,
+    return noOutputs(
+      failAll(
+        claim,
+        "file_too_large",
+        `the file is ${source.size} bytes; stages read at most ${settings.limits.maxFileBytes} bytes`,
+      ),
     );
   }
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await source.arrayBuffer());
   } catch (error) {
-    return retryAll(claim, settings, error);
+    return noOutputs(retryAll(claim, settings, error));
   }
   const outputs = new R2OutputStore(bucket, claim);
   const { runs } = await runStages({
@@ -99,7 +119,7 @@ export async function processClaim(
     services: servicesFor(env, claim),
   });
   const tasks = runs.flatMap((run) => toTaskReport(run, outputs, settings));
-  return { fileId: claim.fileId, token: claim.token, tasks };
+  return { report: { fileId: claim.fileId, token: claim.token, tasks }, outputs };
 }
 
 /** A stage run as the Job DO wants it; a waiting stage is left out (the Job DO skips or re-queues it). */

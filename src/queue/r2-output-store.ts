@@ -30,6 +30,13 @@ export class R2OutputStore {
     return this.written.get(stage) ?? [];
   }
 
+  /** R2 keys this run wrote for stages other than `kept` (what the job will not serve). */
+  writtenKeysExcept(kept: ReadonlySet<StageName>): string[] {
+    return [...this.written].flatMap(([stage, records]) =>
+      kept.has(stage) ? [] : records.map((record) => this.key(stage, record.name)),
+    );
+  }
+
   private key(stage: StageName, name: string): string {
     return outputKey(this.claim.tenantId, this.claim.fileId, this.claim.jobId, stage, name);
   }

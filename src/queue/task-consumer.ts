@@ -13,7 +13,8 @@ import { jobStub } from "../jobs/job-client";
 import { backoffSeconds } from "./backoff";
 import { filesBucket } from "../tenancy/tenant";
 import { messageTenant, TaskMessageSchema, type TaskMessage } from "./messages";
-import { processClaim } from "./process-file";
+import { processClaimRun } from "./process-file";
+import { discardUnservedOutputs, type ReportedRun } from "./discard-outputs";
 import { BATCH_CONCURRENCY, claimWeight, forEachWeighted } from "./batch-concurrency";
 import { errorText, log } from "../observability/log";
 import { recordStageOutcomes, stageOutcomes } from "../observability/stage-metrics";
@@ -68,7 +69,7 @@ async function processJobDeliveries(env: Env, config: Config, deliveries: Delive
   }
 
   const claimByFile = new Map(claims.map((claim) => [claim.fileId, claim]));
-  const processed: { delivery: Delivery; claim: FileClaim; report: FileReport }[] = [];
+  const processed: (ReportedRun & { delivery: Delivery; report: FileReport })[] = [];
   const toProcess: { delivery: Delivery; claim: FileClaim }[] = [];
   for (const delivery of deliveries) {
     const claim = claimByFile.get(delivery.task.fileId);
@@ -92,7 +93,7 @@ async function processJobDeliveries(env: Env, config: Config, deliveries: Delive
     async ({ delivery, claim }) => {
       const taskLog = taskLogger(delivery.task);
       logClaimed(taskLog, claim);
-      const report = await processClaim(
+      const { report, outputs } = await processClaimRun(
         filesBucket(env, tenant),
         claim,
         {
@@ -102,7 +103,7 @@ async function processJobDeliveries(env: Env, config: Config, deliveries: Delive
         env,
       );
       logStageRuns(taskLog, claim, report);
-      processed.push({ delivery, claim, report });
+      processed.push({ delivery, claim, report, outputs });
     },
   );
   if (processed.length === 0) return;
@@ -120,6 +121,8 @@ async function processJobDeliveries(env: Env, config: Config, deliveries: Delive
     retryEach(processed.map(({ delivery }) => delivery));
     return;
   }
+  // What the job will not serve (a refused report's outputs, a failed stage's) is removed at once.
+  await discardUnservedOutputs(filesBucket(env, tenant), env.DB, processed, results);
   // Only runs the job accepted count (a stale lease's report changed nothing).
   const accepted = new Set(results.filter((result) => result.accepted).map((result) => result.fileId));
   const now = Date.now();

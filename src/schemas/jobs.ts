@@ -128,6 +128,7 @@ export const EVENT_TYPES = [
   "job.stage_skipped",
   "job.file_completed",
   "job.file_failed",
+  "job.file_cancelled",
   "job.completed",
   "job.failed",
   "job.cancelled",

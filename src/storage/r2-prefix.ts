@@ -1,5 +1,8 @@
 /** Deletes every object under a prefix, a listing page (up to 1,000 keys) at a time. */
-export async function deletePrefix(bucket: R2Bucket, prefix: string): Promise<number> {
+export async function deletePrefix(
+  bucket: Pick<R2Bucket, "list" | "delete">,
+  prefix: string,
+): Promise<number> {
   let deleted = 0;
   let cursor: string | undefined;
   do {

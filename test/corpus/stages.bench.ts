@@ -17,6 +17,7 @@ import { decodeJpegEighth } from "../../src/pipeline/thumbnail/jpeg/dc-decode";
 import { photonMemoryBytes } from "../../src/pipeline/thumbnail/photon";
 import { D1SearchIndex } from "../../src/search/d1-search-index";
 import { DEFAULT_LIMITS } from "../helpers/memory-outputs";
+import { listFileRow } from "../helpers/seed";
 import { openSource, type CorpusEntry } from "./sources";
 
 interface Row {
@@ -54,8 +55,10 @@ it("bench: every stage over every corpus file", { timeout: 1_800_000 }, async ()
     .filter(({ entry }) => entry.kind === "image")
     .sort((a, b) => memoryOrder(a.entry, a.bytes) - memoryOrder(b.entry, b.bytes));
   const others = files.filter(({ entry }) => entry.kind === "pdf" || entry.kind === "text");
-  const run = (path: string, bytes: Uint8Array, index: number): Promise<InlineFileResult> =>
-    runInline(
+  // The index accepts entries only for listed files: list each one, so `index` times real inserts.
+  const run = async (path: string, bytes: Uint8Array, index: number): Promise<InlineFileResult> => {
+    await listFileRow("bench", `file_${index}`, path);
+    return runInline(
       { name: path.split("/").pop() ?? path, contentType: "application/octet-stream", bytes },
       STAGE_NAMES,
       DEFAULT_JOB_OPTIONS,
@@ -70,6 +73,7 @@ it("bench: every stage over every corpus file", { timeout: 1_800_000 }, async ()
         enrichment: localEnrichment,
       },
     );
+  };
   // Warm-up: the first PDF and image pay for module start-up and JIT.
   for (const warm of [others[0], images[0]]) if (warm) await run(warm.entry.path, warm.bytes, 9999);
 

@@ -24,3 +24,16 @@ export async function seedFile(
   ]);
   return { id, key };
 }
+
+/**
+ * Lists a file id (without bytes) for tests that write to the search index directly: the index only
+ * accepts entries for a file that exists.
+ */
+export async function listFileRow(tenantId: string, fileId: string, name = `${fileId}.txt`): Promise<void> {
+  await env.DB.prepare(
+    `INSERT OR IGNORE INTO files (tenant_id, id, name, size, content_type, sha256, r2_key, created_at)
+     VALUES (?, ?, ?, 0, 'text/plain', '', '', ?)`,
+  )
+    .bind(tenantId, fileId, name, Date.now())
+    .run();
+}

@@ -4,9 +4,11 @@ import { cut, indexStage } from "../../src/pipeline/indexing";
 import type { StageInput } from "../../src/pipeline/stage";
 import { D1SearchIndex } from "../../src/search/d1-search-index";
 import { MemoryOutputs, stageInput } from "../helpers/memory-outputs";
+import { listFileRow } from "../helpers/seed";
 
 /** Runs the index stage on `text` as extract would have left it, writing to the real D1 index. */
 async function index(fileId: string, text: string, format: "pdf" | "text") {
+  await listFileRow("t_index", fileId);
   const outputs = new MemoryOutputs("index");
   outputs.stored.set(
     "extract",

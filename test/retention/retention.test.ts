@@ -24,12 +24,14 @@ async function processedFile(name: string, key?: string) {
 async function age(tenantId: string, item: { fileId: string; jobId: string }, days: number) {
   const at = Date.now() - days * DAY;
   await env.DB.batch([
-    env.DB.prepare("UPDATE files SET created_at = ? WHERE tenant_id = ? AND id = ?").bind(
+    env.DB.prepare("UPDATE files SET created_at = ?, last_used_at = ? WHERE tenant_id = ? AND id = ?").bind(
+      at,
       at,
       tenantId,
       item.fileId,
     ),
-    env.DB.prepare("UPDATE jobs SET created_at = ? WHERE tenant_id = ? AND id = ?").bind(
+    env.DB.prepare("UPDATE jobs SET created_at = ?, updated_at = ? WHERE tenant_id = ? AND id = ?").bind(
+      at,
       at,
       tenantId,
       item.jobId,

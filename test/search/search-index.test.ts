@@ -4,11 +4,16 @@ import type { JobObject } from "../../src/schemas/jobs";
 import { D1SearchIndex } from "../../src/search/d1-search-index";
 import { api, createJob, createTenant, json, upload, waitForJob } from "../helpers/api";
 import { fixture } from "../helpers/fixtures";
+import { listFileRow } from "../helpers/seed";
 import { indexFixtures, search } from "./helpers";
 
 describe("search: ranking, snippets, replacing and deleting", () => {
-  const index = (fileId: string, jobId: string, name: string) =>
-    new D1SearchIndex(env.DB, { tenantId: "dev", jobId, fileId, fileName: name });
+  const index = (fileId: string, jobId: string, name: string) => ({
+    replace: async (sections: Parameters<D1SearchIndex["replace"]>[0]) => {
+      await listFileRow("dev", fileId, name);
+      return new D1SearchIndex(env.DB, { tenantId: "dev", jobId, fileId, fileName: name }).replace(sections);
+    },
+  });
 
   it("ranks the document that is more about the words first", async () => {
     await index("file_rank_a", "job_rank", "a.txt").replace([

@@ -162,7 +162,9 @@ const deleteRoute = createRoute({
   method: "delete",
   path: "/v1/files/{id}",
   summary: "Delete a file",
-  description: "Deletes the bytes, every stage output derived from them and the listing entry.",
+  description:
+    "Cancels the file's work in jobs still running it, then deletes the bytes, every stage output derived " +
+    "from them, its search entries and the listing entry.",
   security: bearerAuth,
   request: { params: FileIdParamSchema },
   responses: {
