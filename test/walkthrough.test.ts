@@ -30,7 +30,7 @@ describe("walkthrough: upload a PDF and a JPEG, run extract + thumbnail, read th
     const pdfFile = job.files.find((file) => file.fileId === pdf.id);
     const extract = pdfFile?.stages.extract?.result as { pageCount: number; outputs: { text: string } };
     expect(extract.pageCount).toBe((await manifest(PDF)).expected.pdf?.pages);
-    expect(pdfFile?.stages.thumbnail?.status).toBe("skipped");
+    expect(pdfFile?.stages.thumbnail?.status).toBe("completed");
 
     const textResponse = await api(extract.outputs.text);
     expect(textResponse.status).toBe(200);

@@ -85,8 +85,7 @@ describe("stage metrics (local fallback in D1)", () => {
     expect(Object.fromEntries(counts)).toEqual({
       "extract:completed": 2,
       "extract:failed": 1,
-      "thumbnail:completed": 1,
-      "thumbnail:skipped": 1,
+      "thumbnail:completed": 2,
       "thumbnail:failed": 1,
     });
     expect(rows.find((row) => row.file_id === corrupt.id && row.stage === "extract")?.code).toBe(
