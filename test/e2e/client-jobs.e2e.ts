@@ -117,7 +117,8 @@ describe("following a job", () => {
     expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
     expect(events[0]?.type).toBe("job.created");
     expect(events.at(-1)?.type).toBe("job.completed");
-    expect(events.filter((event) => event.type === "job.stage_completed")).toHaveLength(4);
+    // PDF: extract, thumbnail (its rendered first page) and index; image: extract and thumbnail (no text to index).
+    expect(events.filter((event) => event.type === "job.stage_completed")).toHaveLength(5);
   });
 
   it("falls back to polling when the event stream is refused, and still sees every event once", async () => {
