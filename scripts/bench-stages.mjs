@@ -9,6 +9,9 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:
 import os from "node:os";
 import path from "node:path";
 import { SYNTHETIC_MEGAPIXELS, writeSyntheticPhotos } from "./bench-stages.synthetic.mjs";
+import { report as reportGuards } from "./bench-stages/guards.mjs";
+import { fmt, timeCommand, which } from "./bench-stages/native-tools.mjs";
+import { report as reportPdf } from "./bench-stages/pdf.mjs";
 
 /**
  * @typedef {object} Row
@@ -71,40 +74,9 @@ const { rows } = measured;
 const sourceName = measured.source;
 const baseDir = sourceName === "corpus" ? corpusDir : path.join(root, "test", "fixtures");
 
-/**
- * Best of two wall-clock runs of a command, in ms, or null when the tool fails.
- * @param {string} command
- * @param {string[]} args
- * @returns {number | null}
- */
-function timeCommand(command, args) {
-  /** @type {number | null} */
-  let best = null;
-  for (let i = 0; i < 2; i++) {
-    const started = process.hrtime.bigint();
-    const run = spawnSync(command, args, { encoding: "buffer", maxBuffer: 256 * 1024 * 1024 });
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    if (run.error || run.status !== 0) return null;
-    best = best === null ? ms : Math.min(best, ms);
-  }
-  return best;
-}
-
-/**
- * @param {string} tool
- * @returns {string | null}
- */
-const which = (tool) =>
-  spawnSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).stdout.trim() || null;
 // /usr/bin/convert when installed (a `convert` earlier on PATH may be a stand-in for it).
 const convert = existsSync("/usr/bin/convert") ? "/usr/bin/convert" : which("convert");
 const pdftotext = which("pdftotext");
-
-/**
- * @param {number | null | undefined} n
- * @param {number} [digits]
- */
-const fmt = (n, digits = 0) => (n === null || n === undefined ? "-" : n.toFixed(digits));
 
 const header = [
   "file",
@@ -203,7 +175,5 @@ for (const [i, megapixels] of SYNTHETIC_MEGAPIXELS.entries()) {
   console.log([String(megapixels), ...cells].map((c) => c.padStart(9)).join(" "));
 }
 
-import { report as reportPdf } from "./bench-stages/pdf.mjs";
 reportPdf(output, corpusDir);
-import { report as reportGuards } from "./bench-stages/guards.mjs";
 reportGuards(output, corpusDir);

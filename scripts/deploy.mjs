@@ -18,7 +18,8 @@ function wrangler(args) {
 const deployArgs = process.argv.slice(2);
 const dryRun = deployArgs.includes("--dry-run");
 
-const settingProblems = productionSettingProblems(readWranglerConfig());
+const config = readWranglerConfig();
+const settingProblems = productionSettingProblems(config);
 if (settingProblems.length > 0) {
   console.error(`wrangler.toml is not ready for production:\n- ${settingProblems.join("\n- ")}`);
   process.exit(1);
@@ -26,7 +27,7 @@ if (settingProblems.length > 0) {
 
 if (!dryRun) {
   // Without the id, `migrations apply --remote` fails with a message that does not say what to do.
-  for (const database of cloudflareResources(readWranglerConfig()).databases) {
+  for (const database of cloudflareResources(config).databases) {
     if (!database.id) {
       console.error(
         `wrangler.toml has no database_id for the D1 database "${database.name}" (binding ${database.binding}).\n` +

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { LogLevelSchema } from "./observability/log";
 import type { ProcessingLimits } from "./pipeline/stage";
+import { splitCommas } from "./util/comma-list";
 
 const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
 
@@ -123,12 +124,7 @@ const ConfigSchema = z.object({
   IMPORT_ALLOW_PRIVATE_HOSTS: z
     .string()
     .default("")
-    .transform((value) =>
-      value
-        .split(",")
-        .map((host) => host.trim().toLowerCase())
-        .filter((host) => host !== ""),
-    ),
+    .transform((value) => splitCommas(value.toLowerCase())),
   /**
    * Web origins (`https://app.example.com`, comma-separated, or `*`) whose browser pages may call the
    * API: preflights are answered and the answers carry CORS headers. Empty: no CORS (the default).
@@ -136,12 +132,7 @@ const ConfigSchema = z.object({
   CORS_ALLOWED_ORIGINS: z
     .string()
     .default("")
-    .transform((value) =>
-      value
-        .split(",")
-        .map((origin) => origin.trim())
-        .filter((origin) => origin !== ""),
-    )
+    .transform(splitCommas)
     .pipe(
       z.array(
         z.union([

@@ -3,10 +3,10 @@
 // page-1 render time and rendering pages/s at 72 dpi) and times poppler on the same files in this
 // process: `pdftotext -enc UTF-8` for text and `pdftoppm -r 72 -singlefile -f 1 -l 1 -png` for page 1.
 // Wall times of the native tools include their process start. Missing tools are said, not failed.
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fmt, timeCommand, which } from "./native-tools.mjs";
 
 /**
  * @typedef {object} PdfRow
@@ -26,35 +26,6 @@ import path from "node:path";
  */
 
 const MARKER = "BENCH_PDF ";
-
-/** @param {string} tool */
-const which = (tool) =>
-  spawnSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).stdout.trim() || null;
-
-/**
- * Best of two wall-clock runs, in ms, or null when the command fails.
- * @param {string} command
- * @param {string[]} args
- */
-function timeCommand(command, args) {
-  /** @type {number | null} */
-  let best = null;
-  for (let i = 0; i < 2; i++) {
-    const started = process.hrtime.bigint();
-    const run = spawnSync(command, args, { encoding: "buffer", maxBuffer: 256 * 1024 * 1024 });
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    if (run.error || run.status !== 0) return null;
-    best = best === null ? ms : Math.min(best, ms);
-  }
-  return best;
-}
-
-/**
- * @param {number | null | undefined} n
- * @param {number} [digits]
- */
-const fmt = (n, digits = 0) =>
-  n === null || n === undefined || !Number.isFinite(n) ? "-" : n.toFixed(digits);
 
 /**
  * @param {number | undefined} pages

@@ -10,7 +10,7 @@
 import { jobStub } from "../jobs/job-client";
 import { removeFileFromIndexStatement } from "../search/d1-search-index";
 import { forgetFileStatement, unfinishedJobsOfFile } from "../storage/file-jobs-repo";
-import { getFile } from "../storage/files-repo";
+import { deleteFileRowStatement, getFile } from "../storage/files-repo";
 import { filePrefix } from "../storage/r2-layout";
 import { deletePrefix } from "../storage/r2-prefix";
 import { filesBucket, type Tenant } from "../tenancy/tenant";
@@ -24,7 +24,7 @@ export async function deleteFile(env: Env, tenant: Tenant, fileId: string): Prom
   const results = await env.DB.batch([
     removeFileFromIndexStatement(env.DB, tenant.id, fileId),
     forgetFileStatement(env.DB, tenant.id, fileId),
-    env.DB.prepare("DELETE FROM files WHERE tenant_id = ? AND id = ?").bind(tenant.id, fileId),
+    deleteFileRowStatement(env.DB, tenant.id, fileId),
   ]);
   return (results.at(-1)?.meta.changes ?? 0) > 0;
 }

@@ -11,7 +11,7 @@ import { sniff } from "../pipeline/sniff";
 import { insertFiles, type FileRecord } from "../storage/files-repo";
 import { fileSourceKey } from "../storage/r2-layout";
 import { BodyTooLargeError, putStream } from "../storage/r2-upload";
-import { assertFileQuota } from "../tenancy/quotas";
+import { assertWithinQuota } from "../tenancy/quotas";
 import { filesBucket, type Tenant } from "../tenancy/tenant";
 import { recordedContentType } from "./content-type";
 import { ContentTypeMismatchError, guardDeclaredType } from "./sniff-guard";
@@ -25,7 +25,7 @@ export interface UploadInput {
 }
 
 export async function storeUpload(env: Env, input: UploadInput): Promise<FileRecord> {
-  await assertFileQuota(env, input.tenant);
+  await assertWithinQuota(env, input.tenant, "files");
   const id = newFileId();
   const key = fileSourceKey(input.tenant.id, id);
   const bucket = filesBucket(env, input.tenant);

@@ -12,6 +12,7 @@
 import { deleteKeys } from "../erasure/delete-keys";
 import { removeJobFromIndexStatement } from "../search/d1-search-index";
 import { eraseJobStatement, forgetJobStatement } from "../storage/file-jobs-repo";
+import { deleteJobRowStatement } from "../storage/jobs-repo";
 import { filesBucket, type Tenant } from "../tenancy/tenant";
 import { jobStub } from "./job-client";
 
@@ -25,7 +26,7 @@ export async function deleteJob(env: Env, tenant: Tenant, jobId: string): Promis
     eraseJobStatement(env.DB, tenant.id, jobId, Date.now()),
     removeJobFromIndexStatement(env.DB, tenant.id, jobId),
     forgetJobStatement(env.DB, tenant.id, jobId),
-    env.DB.prepare("DELETE FROM jobs WHERE tenant_id = ? AND id = ?").bind(tenant.id, jobId),
+    deleteJobRowStatement(env.DB, tenant.id, jobId),
     env.DB.prepare("DELETE FROM idempotency_keys WHERE tenant_id = ? AND job_id = ?").bind(tenant.id, jobId),
     env.DB.prepare(
       "DELETE FROM webhook_attempts WHERE tenant_id = ? AND delivery_id IN (SELECT id FROM webhook_deliveries WHERE tenant_id = ? AND job_id = ?)",

@@ -187,11 +187,6 @@ export class JobStore {
     );
   }
 
-  /** The generation the next task message of this file carries. */
-  nextGeneration(fileId: string): number {
-    return (this.file(fileId)?.generation ?? 0) + 1;
-  }
-
   /** Files dispatched to the queue (or awaiting its redelivery) or being processed. */
   inFlightCount(): number {
     return (

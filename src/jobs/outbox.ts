@@ -65,15 +65,28 @@ async function deliverPublish(
   });
 }
 
+/** A dispatch row of a file still waiting for a message, with the generation that message carries. */
+type LiveDispatch = OutboxRow & { generation: number };
+
 /** Rows of files still waiting for a message; rows for anything else are dropped. */
-function liveDispatches(store: JobStore, rows: OutboxRow[], transaction: <T>(fn: () => T) => T): OutboxRow[] {
-  const stale = rows.filter((row) => store.file(row.ref)?.status !== "pending");
+function liveDispatches(
+  store: JobStore,
+  rows: OutboxRow[],
+  transaction: <T>(fn: () => T) => T,
+): LiveDispatch[] {
+  const live: LiveDispatch[] = [];
+  const stale: OutboxRow["id"][] = [];
+  for (const row of rows) {
+    const file = store.file(row.ref);
+    if (file?.status === "pending") live.push({ ...row, generation: (file.generation ?? 0) + 1 });
+    else stale.push(row.id);
+  }
   if (stale.length > 0) {
     transaction(() => {
-      store.deleteOutbox(stale.map((row) => row.id));
+      store.deleteOutbox(stale);
     });
   }
-  return rows.filter((row) => !stale.includes(row));
+  return live;
 }
 
 async function deliverDispatches(
@@ -109,8 +122,7 @@ async function deliverDispatches(
   const queue = targets.tasks;
   for (let start = 0; start < live.length; start += SEND_BATCH_LIMIT) {
     const chunk = live.slice(start, start + SEND_BATCH_LIMIT);
-    const generations = chunk.map((row) => store.nextGeneration(row.ref));
-    const messages = chunk.map((row, index) => ({
+    const messages = chunk.map((row) => ({
       body: {
         v: 1,
         tenantId: job.tenant_id,
@@ -118,7 +130,7 @@ async function deliverDispatches(
         jobId: job.id,
         fileId: row.ref,
         traceId: job.trace_id ?? undefined,
-        generation: generations[index],
+        generation: row.generation,
       } satisfies TaskMessage,
       contentType: "json" as const,
     }));
@@ -136,9 +148,7 @@ async function deliverDispatches(
     const sentAt = Date.now();
     transaction(() => {
       store.deleteOutbox(chunk.map((row) => row.id));
-      chunk.forEach((row, index) => {
-        store.markDispatched(row.ref, sentAt, generations[index] ?? 0);
-      });
+      for (const row of chunk) store.markDispatched(row.ref, sentAt, row.generation);
     });
   }
 }

@@ -14,6 +14,7 @@ import { D1SearchIndex } from "../search/d1-search-index";
 import { RefusedSearchIndex } from "../search/refused-search-index";
 import { fileSourceKey } from "../storage/r2-layout";
 import { indexedBytesQuota } from "../tenancy/quotas";
+import { searchIndexAllowedIn } from "../tenancy/residency";
 import { R2OutputStore } from "./r2-output-store";
 
 export interface ProcessSettings {
@@ -40,28 +41,17 @@ const retryAll = (claim: FileClaim, settings: ProcessSettings, error: unknown): 
 /** The ports of one claim: its search index entries are the claimed file's, in the claim's tenant. */
 function servicesFor(env: Env, claim: FileClaim): StageServices {
   return {
-    // The search index lives in the one non-EU D1 database: other jurisdictions' text never goes there.
-    searchIndex:
-      claim.jurisdiction === "default"
-        ? new D1SearchIndex(env.DB, {
-            tenantId: claim.tenantId,
-            jobId: claim.jobId,
-            fileId: claim.fileId,
-            fileName: claim.file.name,
-            quotaBytes: () => indexedBytesQuota(env, claim.tenantId),
-          })
-        : new RefusedSearchIndex(claim.jurisdiction),
+    searchIndex: searchIndexAllowedIn(claim.jurisdiction)
+      ? new D1SearchIndex(env.DB, {
+          tenantId: claim.tenantId,
+          jobId: claim.jobId,
+          fileId: claim.fileId,
+          fileName: claim.file.name,
+          quotaBytes: () => indexedBytesQuota(env, claim.tenantId),
+        })
+      : new RefusedSearchIndex(claim.jurisdiction),
     enrichment: enrichmentProviderFor(env),
   };
-}
-
-export async function processClaim(
-  bucket: R2Bucket,
-  claim: FileClaim,
-  settings: ProcessSettings,
-  env: Env,
-): Promise<FileReport> {
-  return (await processClaimRun(bucket, claim, settings, env)).report;
 }
 
 /** A processed claim: its report, and what it wrote (for discarding what the job refuses to serve). */
@@ -70,38 +60,14 @@ export interface ClaimRun {
   outputs: R2OutputStore | null;
 }
 
-export async function processClaimRun(
+export async function processClaim(
   bucket: R2Bucket,
   claim: FileClaim,
   settings: ProcessSettings,
   env: Env,
 ): Promise<ClaimRun> {
-  const noOutputs = (report: FileReport): ClaimRun => ({ report, outputs: null });
-  let source: R2ObjectBody | null;
-  try {
-    source = await bucket.get(fileSourceKey(claim.tenantId, claim.fileId));
-  } catch (error) {
-    return noOutputs(retryAll(claim, settings, error));
-  }
-  if (!source) {
-    return noOutputs(failAll(claim, "source_missing", "the file's bytes are gone (was the file deleted?)"));
-  }
-  if (source.size > settings.limits.maxFileBytes) {
-    await source.body.cancel();
-    return noOutputs(
-      failAll(
-        claim,
-        "file_too_large",
-        `the file is ${source.size} bytes; stages read at most ${settings.limits.maxFileBytes} bytes`,
-      ),
-    );
-  }
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await source.arrayBuffer());
-  } catch (error) {
-    return noOutputs(retryAll(claim, settings, error));
-  }
+  const bytes = await loadSource(bucket, claim, settings);
+  if (!(bytes instanceof Uint8Array)) return { report: bytes, outputs: null };
   const outputs = new R2OutputStore(bucket, claim);
   const { runs } = await runStages({
     stages: claim.stages,
@@ -120,6 +86,34 @@ export async function processClaimRun(
   });
   const tasks = runs.flatMap((run) => toTaskReport(run, outputs, settings));
   return { report: { fileId: claim.fileId, token: claim.token, tasks }, outputs };
+}
+
+/** The claimed file's bytes, or the report for every stage when they cannot be had. */
+async function loadSource(
+  bucket: R2Bucket,
+  claim: FileClaim,
+  settings: ProcessSettings,
+): Promise<Uint8Array | FileReport> {
+  let source: R2ObjectBody | null;
+  try {
+    source = await bucket.get(fileSourceKey(claim.tenantId, claim.fileId));
+  } catch (error) {
+    return retryAll(claim, settings, error);
+  }
+  if (!source) return failAll(claim, "source_missing", "the file's bytes are gone (was the file deleted?)");
+  if (source.size > settings.limits.maxFileBytes) {
+    await source.body.cancel();
+    return failAll(
+      claim,
+      "file_too_large",
+      `the file is ${source.size} bytes; stages read at most ${settings.limits.maxFileBytes} bytes`,
+    );
+  }
+  try {
+    return new Uint8Array(await source.arrayBuffer());
+  } catch (error) {
+    return retryAll(claim, settings, error);
+  }
 }
 
 /** A stage run as the Job DO wants it; a waiting stage is left out (the Job DO skips or re-queues it). */

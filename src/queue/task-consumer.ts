@@ -13,7 +13,7 @@ import { jobStub } from "../jobs/job-client";
 import { backoffSeconds } from "./backoff";
 import { filesBucket } from "../tenancy/tenant";
 import { messageTenant, TaskMessageSchema, type TaskMessage } from "./messages";
-import { processClaimRun } from "./process-file";
+import { processClaim } from "./process-file";
 import { discardUnservedOutputs, type ReportedRun } from "./discard-outputs";
 import { BATCH_CONCURRENCY, claimWeight, forEachWeighted } from "./batch-concurrency";
 import { errorText, log } from "../observability/log";
@@ -93,7 +93,7 @@ async function processJobDeliveries(env: Env, config: Config, deliveries: Delive
     async ({ delivery, claim }) => {
       const taskLog = taskLogger(delivery.task);
       logClaimed(taskLog, claim);
-      const { report, outputs } = await processClaimRun(
+      const { report, outputs } = await processClaim(
         filesBucket(env, tenant),
         claim,
         {

@@ -14,6 +14,7 @@
 import { getConfig } from "../config";
 import { deleteFile } from "../files/delete-file";
 import { deleteJob } from "../jobs/delete-job";
+import { deleteJobRowStatement } from "../storage/jobs-repo";
 import { errorText, log } from "../observability/log";
 import { parseSettings } from "../tenancy/settings";
 import type { Jurisdiction, Tenant } from "../tenancy/tenant";
@@ -43,7 +44,7 @@ type ExpiredRow = {
  * and the last change of any job naming it (a retried job uses its files again). A job: its last change.
  */
 const AGED_AT = {
-  files: `max(coalesce(x.last_used_at, x.created_at), x.created_at, coalesce((
+  files: `max(x.created_at, coalesce(x.last_used_at, 0), coalesce((
       SELECT max(j.updated_at) FROM file_jobs fj JOIN jobs j ON j.tenant_id = fj.tenant_id AND j.id = fj.job_id
       WHERE fj.tenant_id = x.tenant_id AND fj.file_id = x.id), 0))`,
   jobs: "max(x.created_at, x.updated_at)",
@@ -94,7 +95,7 @@ async function deleteExpired(env: Env, table: "files" | "jobs", row: ExpiredRow)
   }
   await deleteJob(env, tenant, row.id);
   // A job whose Durable Object is already gone still leaves its listing row: drop it too.
-  await env.DB.prepare("DELETE FROM jobs WHERE tenant_id = ? AND id = ?").bind(row.tenant_id, row.id).run();
+  await deleteJobRowStatement(env.DB, row.tenant_id, row.id).run();
 }
 
 export async function runRetention(

@@ -27,6 +27,11 @@ export const commonErrors = {
   401: problemResponse("Missing or invalid API key (`unauthorized`)."),
 };
 
+/** The answer of every route that stores a new file, past the tenant's file quota. */
+export const fileQuotaErrors = {
+  409: problemResponse("The tenant stores as many files as allowed (`file_quota_exceeded`)."),
+};
+
 export const PageQuerySchema = z.object({
   limit: z.coerce
     .number()

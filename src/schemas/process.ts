@@ -2,6 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { JobOptionsSchema } from "../pipeline/options";
 import { pipelineProblems, STAGE_NAMES, type StageName } from "../pipeline/stage-names";
+import { splitCommas } from "../util/comma-list";
 
 export const ProcessQuerySchema = z.object({
   stages: z
@@ -34,12 +35,7 @@ export const ProcessQuerySchema = z.object({
 /** The stages of a synchronous request: a valid pipeline, without `index` (nothing is stored). */
 export const ProcessStagesSchema = z
   .string()
-  .transform((value) =>
-    value
-      .split(",")
-      .map((stage) => stage.trim())
-      .filter((stage) => stage !== ""),
-  )
+  .transform(splitCommas)
   .pipe(
     z
       .array(z.enum(STAGE_NAMES))

@@ -99,10 +99,11 @@ export async function listFiles(
   return rows.map(fromRow);
 }
 
+/** Statement removing the file's listing row (for a batch that removes what hangs on it too). */
+export const deleteFileRowStatement = (db: D1Database, tenantId: string, id: string): D1PreparedStatement =>
+  db.prepare("DELETE FROM files WHERE tenant_id = ? AND id = ?").bind(tenantId, id);
+
 export async function deleteFileRow(db: D1Database, tenantId: string, id: string): Promise<boolean> {
-  const result = await db
-    .prepare("DELETE FROM files WHERE tenant_id = ? AND id = ?")
-    .bind(tenantId, id)
-    .run();
+  const result = await deleteFileRowStatement(db, tenantId, id).run();
   return result.meta.changes > 0;
 }

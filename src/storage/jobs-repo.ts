@@ -90,3 +90,7 @@ export async function listJobs(
   });
   return rows.map(fromRow);
 }
+
+/** Statement removing the job's listing row. */
+export const deleteJobRowStatement = (db: D1Database, tenantId: string, id: string): D1PreparedStatement =>
+  db.prepare("DELETE FROM jobs WHERE tenant_id = ? AND id = ?").bind(tenantId, id);

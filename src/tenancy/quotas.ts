@@ -10,6 +10,7 @@ import { getConfig } from "../config";
 import { ApiError, type ErrorCode } from "../errors";
 import { getTenant } from "../storage/tenants-repo";
 import { countFiles, countPendingMultipartUploads, countWebhookEndpoints } from "../storage/quota-usage-repo";
+import type { TenantSettings } from "./settings";
 import type { Tenant } from "./tenant";
 
 export interface TenantQuotas {
@@ -19,9 +20,8 @@ export interface TenantQuotas {
   files: number;
 }
 
-export function quotasOf(env: Env, tenant: Tenant): TenantQuotas {
+export function quotasOf(env: Env, settings: TenantSettings): TenantQuotas {
   const config = getConfig(env);
-  const settings = tenant.settings;
   return {
     indexedBytes: settings.maxIndexedBytes ?? config.QUOTA_INDEXED_BYTES,
     pendingUploads: settings.maxPendingUploads ?? config.QUOTA_PENDING_UPLOADS,
@@ -30,50 +30,54 @@ export function quotasOf(env: Env, tenant: Tenant): TenantQuotas {
   };
 }
 
-function refuseAt(used: number, limit: number, code: ErrorCode, what: string, remedy: string): void {
-  if (used < limit) return;
+/** The quotas checked before something is created, each with its count and how the refusal reads. */
+const COUNTED_QUOTAS = {
+  /** Before a new file is stored (direct upload, form upload, import, presigned or multipart upload). */
+  files: {
+    count: (db: D1Database, tenantId: string, upTo: number) => countFiles(db, tenantId, upTo),
+    code: "file_quota_exceeded",
+    what: "files",
+    remedy: "delete files (DELETE /v1/files/{id}) to store new ones",
+  },
+  /** Before a multipart upload is started. */
+  pendingUploads: {
+    count: (db: D1Database, tenantId: string, upTo: number) =>
+      countPendingMultipartUploads(db, tenantId, Date.now(), upTo),
+    code: "pending_upload_quota_exceeded",
+    what: "multipart uploads in progress",
+    remedy: "complete or abort one first",
+  },
+  /** Before a webhook endpoint is registered. */
+  webhookEndpoints: {
+    count: (db: D1Database, tenantId: string, upTo: number) => countWebhookEndpoints(db, tenantId, upTo),
+    code: "webhook_endpoint_quota_exceeded",
+    what: "webhook endpoints",
+    remedy: "delete one (DELETE /v1/webhooks/{id}) first",
+  },
+} as const satisfies Record<
+  string,
+  {
+    count: (db: D1Database, tenantId: string, upTo: number) => Promise<number>;
+    code: ErrorCode;
+    what: string;
+    remedy: string;
+  }
+>;
+
+/** Refuses (4xx problem) when the tenant already has as many of `quota` as allowed. */
+export async function assertWithinQuota(
+  env: Env,
+  tenant: Tenant,
+  quota: keyof typeof COUNTED_QUOTAS,
+): Promise<void> {
+  const { count, code, what, remedy } = COUNTED_QUOTAS[quota];
+  const limit = quotasOf(env, tenant.settings)[quota];
+  if ((await count(env.DB, tenant.id, limit)) < limit) return;
   throw new ApiError(code, `this tenant may have at most ${limit} ${what}; ${remedy}`, { limit });
-}
-
-/** Before a new file is stored (direct upload, form upload, import, presigned or multipart upload). */
-export async function assertFileQuota(env: Env, tenant: Tenant): Promise<void> {
-  const limit = quotasOf(env, tenant).files;
-  refuseAt(
-    await countFiles(env.DB, tenant.id, limit),
-    limit,
-    "file_quota_exceeded",
-    "files",
-    "delete files (DELETE /v1/files/{id}) to store new ones",
-  );
-}
-
-/** Before a multipart upload is started. */
-export async function assertPendingUploadQuota(env: Env, tenant: Tenant, now: number): Promise<void> {
-  const limit = quotasOf(env, tenant).pendingUploads;
-  refuseAt(
-    await countPendingMultipartUploads(env.DB, tenant.id, now, limit),
-    limit,
-    "pending_upload_quota_exceeded",
-    "multipart uploads in progress",
-    "complete or abort one first",
-  );
-}
-
-/** Before a webhook endpoint is registered. */
-export async function assertWebhookEndpointQuota(env: Env, tenant: Tenant): Promise<void> {
-  const limit = quotasOf(env, tenant).webhookEndpoints;
-  refuseAt(
-    await countWebhookEndpoints(env.DB, tenant.id, limit),
-    limit,
-    "webhook_endpoint_quota_exceeded",
-    "webhook endpoints",
-    "delete one (DELETE /v1/webhooks/{id}) first",
-  );
 }
 
 /** The index quota of a tenant known only by id (the queue consumer's view of a claim). */
 export async function indexedBytesQuota(env: Env, tenantId: string): Promise<number> {
   const record = await getTenant(env.DB, tenantId);
-  const tenant: Tenant = record ?? { id: tenantId, jurisdiction: "default", settings: {} };
-  return quotasOf(env, tenant).indexedBytes;
+  return quotasOf(env, record?.settings ?? {}).indexedBytes;
 }

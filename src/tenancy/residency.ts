@@ -7,13 +7,16 @@
  */
 import { ApiError } from "../errors";
 import type { StageName } from "../pipeline/stage-names";
-import type { Tenant } from "./tenant";
+import type { Jurisdiction, Tenant } from "./tenant";
 
 /** Stages that write document content to D1, which lives outside any jurisdiction. */
 const STAGES_WRITING_CONTENT_TO_D1: readonly StageName[] = ["index"];
 
+/** Whether a tenant of `jurisdiction` may write document text into the search index (the one D1 database). */
+export const searchIndexAllowedIn = (jurisdiction: Jurisdiction): boolean => jurisdiction === "default";
+
 export function assertStagesAllowedForJurisdiction(tenant: Tenant, stages: readonly StageName[]): void {
-  if (tenant.jurisdiction === "default") return;
+  if (searchIndexAllowedIn(tenant.jurisdiction)) return;
   const refused = stages.filter((stage) => STAGES_WRITING_CONTENT_TO_D1.includes(stage));
   if (refused.length === 0) return;
   throw new ApiError(

@@ -7,7 +7,7 @@
 import { ApiError } from "../errors";
 import { newFileId } from "../ids";
 import { fileSourceKey } from "../storage/r2-layout";
-import { assertFileQuota, assertPendingUploadQuota } from "../tenancy/quotas";
+import { assertWithinQuota } from "../tenancy/quotas";
 import { bucketOf, targetOf, type UploadContext } from "./context";
 import { presignPut, type PresignedRequest } from "./presign";
 import { insertUpload, type UploadKind, type UploadRecord } from "./uploads-repo";
@@ -42,7 +42,7 @@ export async function createSingleUpload(
 ): Promise<SingleUpload> {
   assertSize(request.size, ctx.config.MAX_PRESIGNED_UPLOAD_BYTES, "a single PUT; use a multipart upload");
   const target = targetOf(ctx);
-  await assertFileQuota(ctx.env, ctx.tenant);
+  await assertWithinQuota(ctx.env, ctx.tenant, "files");
   const record = await recordUpload(ctx, "single", request, null);
   const upload = await presignPut(target, {
     key: record.r2Key,
@@ -60,8 +60,8 @@ export async function createMultipartUpload(
 ): Promise<MultipartUpload> {
   assertSize(request.size, ctx.config.MAX_MULTIPART_UPLOAD_BYTES, "a multipart upload");
   targetOf(ctx); // fails with 503 before anything is created when S3 credentials are missing
-  await assertFileQuota(ctx.env, ctx.tenant);
-  await assertPendingUploadQuota(ctx.env, ctx.tenant, Date.now());
+  await assertWithinQuota(ctx.env, ctx.tenant, "files");
+  await assertWithinQuota(ctx.env, ctx.tenant, "pendingUploads");
   const fileId = newFileId();
   const key = fileSourceKey(ctx.tenant.id, fileId);
   const r2Upload = await bucketOf(ctx).createMultipartUpload(key, {

@@ -4,41 +4,11 @@
  * stage), have the page's aspect ratio as pdfinfo states it, follow the size/fit/format options, and
  * bad PDFs fail with stable codes.
  */
-import { PhotonImage } from "@cf-wasm/photon/workerd";
 import { describe, expect, it } from "vitest";
-import { StageError, type StageErrorCode } from "../../src/pipeline/stage";
-import { thumbnailStage } from "../../src/pipeline/thumbnail";
 import { corpusFile } from "../helpers/fixtures";
 import { fixture } from "../helpers/fixtures";
-import { MemoryOutputs, stageInput, type InputOverrides } from "../helpers/memory-outputs";
+import { expectThumbnailError, thumbnails } from "../helpers/thumbnails";
 import { pdfinfoPageSize } from "./page-size";
-
-interface Thumb {
-  size: number;
-  width: number;
-  height: number;
-  fit: string;
-  format: string;
-  url: string;
-}
-
-async function thumbnails(bytes: Uint8Array, overrides: InputOverrides = {}) {
-  const outputs = new MemoryOutputs("thumbnail");
-  const outcome = await thumbnailStage.run(stageInput(bytes, outputs, overrides));
-  if (outcome.status !== "completed") throw new Error(`expected completed, got ${JSON.stringify(outcome)}`);
-  const thumbs = outcome.result["thumbnails"] as unknown as Thumb[];
-  const output = (thumb: Thumb) => outputs.get(decodeURIComponent(thumb.url.split("/").pop() ?? ""));
-  return { result: outcome.result, thumbs, decoded: (thumb: Thumb) => decode(output(thumb).body), output };
-}
-
-function decode(bytes: Uint8Array) {
-  const image = PhotonImage.new_from_byteslice(bytes);
-  try {
-    return { width: image.get_width(), height: image.get_height(), rgba: image.get_raw_pixels() };
-  } finally {
-    image.free();
-  }
-}
 
 /** Pixels clearly darker than the white page (print, lines, pictures). */
 function inkedPixels(d: { rgba: Uint8Array }): number {
@@ -47,14 +17,6 @@ function inkedPixels(d: { rgba: Uint8Array }): number {
     if ((d.rgba[i] ?? 0) + (d.rgba[i + 1] ?? 0) + (d.rgba[i + 2] ?? 0) < 3 * 200) dark++;
   }
   return dark;
-}
-
-async function expectStageError(bytes: Uint8Array, code: StageErrorCode) {
-  const error = await thumbnailStage
-    .run(stageInput(bytes, new MemoryOutputs("thumbnail")))
-    .catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(StageError);
-  expect(error).toMatchObject({ code });
 }
 
 const CASES = [
@@ -122,11 +84,11 @@ describe("thumbnail: PDFs (rendered first page)", () => {
   });
 
   it("fails an encrypted PDF as pdf_encrypted and a damaged one as corrupt_file", async () => {
-    await expectStageError(await fixture("pdf/pdfjs_issue6010_1_aes256_userpw.pdf"), "pdf_encrypted");
-    await expectStageError(await fixture("pdf/pdfjs_issue3371_aes128_userpw.pdf"), "pdf_encrypted");
-    await expectStageError(await fixture("malformed/freeculture_truncated.pdf"), "corrupt_file");
+    await expectThumbnailError(await fixture("pdf/pdfjs_issue6010_1_aes256_userpw.pdf"), "pdf_encrypted");
+    await expectThumbnailError(await fixture("pdf/pdfjs_issue3371_aes128_userpw.pdf"), "pdf_encrypted");
+    await expectThumbnailError(await fixture("malformed/freeculture_truncated.pdf"), "corrupt_file");
     const garbage = new TextEncoder().encode("%PDF-1.7\n" + "this is not a PDF body ".repeat(40));
-    await expectStageError(garbage, "corrupt_file");
+    await expectThumbnailError(garbage, "corrupt_file");
   });
 
   it("renders a JBIG2 bomb's page without decoding the bomb into memory", async () => {

@@ -3,44 +3,12 @@
  * on the same files (pixel values and channel means quoted in each test), plus sizes and fit. PDF
  * thumbnails are tested in test/pdf/thumbnail.test.ts.
  */
-import { PhotonImage } from "@cf-wasm/photon/workerd";
 import { describe, expect, it } from "vitest";
-import { StageError, type StageErrorCode } from "../../src/pipeline/stage";
-import { thumbnailStage } from "../../src/pipeline/thumbnail";
 import { renderThumbnails } from "../../src/pipeline/thumbnail/photon";
 import { planThumbnails } from "../../src/pipeline/thumbnail/plan";
 import { fixture } from "../helpers/fixtures";
-import { MemoryOutputs, stageInput, type InputOverrides } from "../helpers/memory-outputs";
+import { decode, expectThumbnailError, thumbnails, type Decoded, type Thumb } from "../helpers/thumbnails";
 
-interface Thumb {
-  size: number;
-  width: number;
-  height: number;
-  fit: string;
-  format: string;
-  url: string;
-}
-
-async function thumbnails(bytes: Uint8Array, overrides: InputOverrides = {}) {
-  const outputs = new MemoryOutputs("thumbnail");
-  const outcome = await thumbnailStage.run(stageInput(bytes, outputs, overrides));
-  if (outcome.status !== "completed") throw new Error(`expected completed, got ${JSON.stringify(outcome)}`);
-  const thumbs = outcome.result["thumbnails"] as unknown as Thumb[];
-  const image = (thumb: Thumb) =>
-    decode(outputs.get(decodeURIComponent(thumb.url.split("/").pop() ?? "")).body);
-  return { result: outcome.result, thumbs, image };
-}
-
-function decode(bytes: Uint8Array) {
-  const image = PhotonImage.new_from_byteslice(bytes);
-  try {
-    return { width: image.get_width(), height: image.get_height(), rgba: image.get_raw_pixels() };
-  } finally {
-    image.free();
-  }
-}
-
-type Decoded = ReturnType<typeof decode>;
 const at = (d: Decoded, x: number, y: number) =>
   Array.from(d.rgba.subarray((y * d.width + x) * 4, (y * d.width + x) * 4 + 4));
 const mean = (d: Decoded, channel: number) => {
@@ -50,20 +18,11 @@ const mean = (d: Decoded, channel: number) => {
 };
 const png = { options: { thumbnail: { format: "png" as const } } };
 
-async function expectStageError(bytes: Uint8Array, code: StageErrorCode, overrides: InputOverrides = {}) {
-  const error = await thumbnailStage
-    .run(stageInput(bytes, new MemoryOutputs("thumbnail"), overrides))
-    .catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(StageError);
-  expect(error).toMatchObject({ code });
-  return error as StageError;
-}
-
 describe("thumbnail: tricky inputs", () => {
   it("uses the first frame of an animated GIF", async () => {
-    const { thumbs, image } = await thumbnails(await fixture("image/sharp_rotating-squares_anim.gif"), png);
+    const { thumbs, decoded } = await thumbnails(await fixture("image/sharp_rotating-squares_anim.gif"), png);
     expect(thumbs[0]).toMatchObject({ width: 80, height: 80 });
-    const frame = image(thumbs[0] as Thumb);
+    const frame = decoded(thumbs[0] as Thumb);
     // ImageMagick, frame 0 at (14,13): (158,235,254); frames 5 and 10 there: (188,202,215).
     expect(at(frame, 14, 13)).toEqual([158, 235, 254, 255]);
     // Frame 0's mean alpha is 89.41 of 255 (ImageMagick's pixel dump).
@@ -71,8 +30,11 @@ describe("thumbnail: tricky inputs", () => {
   });
 
   it("uses the first frame of an animated WebP (frames smaller than the canvas)", async () => {
-    const { thumbs, image } = await thumbnails(await fixture("image/sharp_rotating-squares_anim.webp"), png);
-    const frame = image(thumbs[0] as Thumb);
+    const { thumbs, decoded } = await thumbnails(
+      await fixture("image/sharp_rotating-squares_anim.webp"),
+      png,
+    );
+    const frame = decoded(thumbs[0] as Thumb);
     expect(frame).toMatchObject({ width: 80, height: 80 });
     // ImageMagick, frame 0: (40,10) transparent, (20,20) = (14,208,252) opaque; frame 5 the other way round.
     expect(at(frame, 40, 10)[3]).toBe(0);
@@ -86,14 +48,14 @@ describe("thumbnail: tricky inputs", () => {
   it("decodes palette, 16-bit and interlaced PNGs to the right colours", async () => {
     const flag = await thumbnails(await fixture("image/sharp_Flag_of_the_Netherlands_palette.png"), png);
     expect(flag.thumbs[0]).toMatchObject({ width: 256, height: 171 });
-    const stripes = flag.image(flag.thumbs[0] as Thumb);
+    const stripes = flag.decoded(flag.thumbs[0] as Thumb);
     // ImageMagick: red (174,28,40), white, blue (33,70,139) stripes.
     expect(at(stripes, 128, 20)).toEqual([174, 28, 40, 255]);
     expect(at(stripes, 128, 85)).toEqual([255, 255, 255, 255]);
     expect(at(stripes, 128, 150)).toEqual([33, 70, 139, 255]);
 
     const monkey = await thumbnails(await fixture("image/ljt_monkey16_16bit.png"), png);
-    const m = monkey.image(monkey.thumbs[0] as Thumb);
+    const m = monkey.decoded(monkey.thumbs[0] as Thumb);
     expect(m).toMatchObject({ width: 149, height: 227 });
     // ImageMagick channel means: 82.4, 98.6, 110.7.
     expect(mean(m, 0)).toBeCloseTo(82.4, -0.5);
@@ -101,7 +63,7 @@ describe("thumbnail: tricky inputs", () => {
     expect(mean(m, 2)).toBeCloseTo(110.7, -0.5);
 
     const interlaced = await thumbnails(await fixture("image/imagers_basi2c08_interlaced.png"), png);
-    const i = interlaced.image(interlaced.thumbs[0] as Thumb);
+    const i = interlaced.decoded(interlaced.thumbs[0] as Thumb);
     expect(i).toMatchObject({ width: 32, height: 32 });
     for (const channel of [0, 1, 2]) expect(mean(i, channel)).toBeCloseTo(191.25, -0.5);
   });
@@ -109,23 +71,23 @@ describe("thumbnail: tricky inputs", () => {
   it("keeps alpha in PNG and WebP output and flattens it over white in JPEG", async () => {
     const bytes = await fixture("image/sharp_webp_gallery3_5_alpha.webp");
     for (const format of ["png", "webp"] as const) {
-      const { thumbs, image } = await thumbnails(bytes, { options: { thumbnail: { format } } });
+      const { thumbs, decoded } = await thumbnails(bytes, { options: { thumbnail: { format } } });
       // ImageMagick's pixel dump: mean alpha 61.84 of 255 (300x300, no resizing at the default size).
-      expect(mean(image(thumbs[0] as Thumb), 3)).toBeCloseTo(61.84, 0);
+      expect(mean(decoded(thumbs[0] as Thumb), 3)).toBeCloseTo(61.84, 0);
     }
     const jpeg = await thumbnails(bytes);
-    const flat = jpeg.image(jpeg.thumbs[0] as Thumb);
+    const flat = jpeg.decoded(jpeg.thumbs[0] as Thumb);
     expect(mean(flat, 3)).toBe(255);
     // Transparent areas became white, so the image is much lighter than its colour mean (~92).
     expect(mean(flat, 0)).toBeGreaterThan(120);
     const apng = await thumbnails(await fixture("image/imagers_apng_ball.png"), png);
     // The default image of the APNG: mean alpha 31.15 (ImageMagick).
-    expect(mean(apng.image(apng.thumbs[0] as Thumb), 3)).toBeCloseTo(31.15, 0);
+    expect(mean(apng.decoded(apng.thumbs[0] as Thumb), 3)).toBeCloseTo(31.15, 0);
   });
 
   it("refuses the 65536x65536 pixel bomb from its header, before decoding", async () => {
     const started = Date.now();
-    const error = await expectStageError(
+    const error = await expectThumbnailError(
       await fixture("malformed/sharp_65536x65536_bomb.png"),
       "image_too_large",
     );
@@ -149,18 +111,18 @@ describe("thumbnail: sizes, fit and decode route", () => {
   });
 
   it("fills a square with fit cover, upright for a rotated photo", async () => {
-    const { thumbs, image } = await thumbnails(await fixture("image/exif_Landscape_6.jpg"), {
+    const { thumbs, decoded } = await thumbnails(await fixture("image/exif_Landscape_6.jpg"), {
       options: { thumbnail: { size: 200, fit: "cover" } },
     });
     expect(thumbs[0]).toMatchObject({ width: 200, height: 200, fit: "cover" });
-    expect(image(thumbs[0] as Thumb)).toMatchObject({ width: 200, height: 200 });
+    expect(decoded(thumbs[0] as Thumb)).toMatchObject({ width: 200, height: 200 });
   });
 
   it("decodes a large JPEG at 1/8 scale when that is enough, matching a full decode", async () => {
     const bytes = await fixture("image/mate-backgrounds_Wood_2560x1920.jpg");
     const reduced = await thumbnails(bytes);
     expect(reduced.result["source"]).toMatchObject({ decode: "dct-1/8" });
-    const fast = reduced.image(reduced.thumbs[0] as Thumb);
+    const fast = reduced.decoded(reduced.thumbs[0] as Thumb);
     const [full] = renderThumbnails({
       source: { kind: "encoded", bytes },
       plan: planThumbnails({ width: 2560, height: 1920 }, 1, [256], "inside"),

@@ -7,7 +7,7 @@ import { deleteFile } from "../../files/delete-file";
 import { normalizeFileName } from "../../files/file-name";
 import { storeUpload } from "../../files/store-upload";
 import { storeFormUploads } from "../../files/form-upload";
-import { commonErrors, PageQuerySchema, problemResponse } from "../../schemas/common";
+import { commonErrors, fileQuotaErrors, PageQuerySchema, problemResponse } from "../../schemas/common";
 import {
   FileIdParamSchema,
   FileListSchema,
@@ -56,7 +56,7 @@ const uploadRoute = createRoute({
       content: { "application/json": { schema: z.union([FileSchema, UploadedFilesSchema]) } },
     },
     ...commonErrors,
-    409: problemResponse("The tenant stores as many files as allowed (`file_quota_exceeded`)."),
+    ...fileQuotaErrors,
     413: problemResponse("The file is larger than the upload limit (`payload_too_large`)."),
     415: problemResponse("The bytes are not of the declared Content-Type (`content_type_mismatch`)."),
     422: problemResponse("The body is empty (`empty_body`)."),

@@ -3,7 +3,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { ApiError } from "../../errors";
 import { importFromUrl } from "../../files/import-url";
-import { commonErrors, problemResponse } from "../../schemas/common";
+import { commonErrors, fileQuotaErrors, problemResponse } from "../../schemas/common";
 import { FileSchema, toFileObject } from "../../schemas/files";
 import { ImportSchema } from "../../schemas/uploads";
 import { bearerAuth, createRouter } from "../router";
@@ -39,7 +39,7 @@ const importRoute = createRoute({
       content: { "application/json": { schema: FileSchema } },
     },
     ...commonErrors,
-    409: problemResponse("The tenant stores as many files as allowed (`file_quota_exceeded`)."),
+    ...fileQuotaErrors,
     400: problemResponse(
       "The URL is not allowed (`url_invalid`, `url_scheme_not_allowed`, `url_credentials_not_allowed`, " +
         "`url_host_not_allowed`, `url_redirect_not_allowed`) or the body is invalid (`validation_failed`).",

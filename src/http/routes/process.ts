@@ -74,6 +74,10 @@ const processRoute = createRoute({
   },
 });
 
+/** Synchronous processing stores nothing, so its stages have no search index (`index` is refused). */
+const notIndexed = (): Promise<never> =>
+  Promise.reject(new Error("nothing is indexed by synchronous processing"));
+
 processRoutes.openapi(processRoute, async (c) => {
   const config = getConfig(c.env);
   const query = c.req.valid("query");
@@ -99,10 +103,7 @@ processRoutes.openapi(processRoute, async (c) => {
     maxPdfPages: Math.min(config.MAX_PDF_PAGES, config.SYNC_MAX_PAGES),
   };
   const services: StageServices = {
-    searchIndex: {
-      replace: () => Promise.reject(new Error("nothing is indexed by synchronous processing")),
-      usage: () => Promise.reject(new Error("nothing is indexed by synchronous processing")),
-    },
+    searchIndex: { replace: notIndexed, usage: notIndexed },
     enrichment: enrichmentProviderFor(c.env),
   };
   const results = [];

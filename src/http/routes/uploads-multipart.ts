@@ -9,7 +9,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { notFound } from "../../errors";
 import { normalizeFileName } from "../../files/file-name";
-import { commonErrors, problemResponse } from "../../schemas/common";
+import { commonErrors, fileQuotaErrors, problemResponse } from "../../schemas/common";
 import {
   CompletedUploadSchema,
   CompletePartsSchema,
@@ -93,7 +93,7 @@ uploadsMultipart.openapi(
     responses: {
       201: json(MultipartCreatedSchema, "The upload."),
       ...pendingErrors,
-      409: problemResponse("The tenant stores as many files as allowed (`file_quota_exceeded`)."),
+      ...fileQuotaErrors,
       422: problemResponse("Too large (`upload_too_large`)."),
       429: problemResponse(
         "The tenant has too many multipart uploads in progress (`pending_upload_quota_exceeded`).",

@@ -7,7 +7,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { ApiError } from "../../errors";
 import { normalizeFileName } from "../../files/file-name";
-import { commonErrors, problemResponse } from "../../schemas/common";
+import { commonErrors, fileQuotaErrors, problemResponse } from "../../schemas/common";
 import {
   CompletedUploadSchema,
   CompletePartsSchema,
@@ -62,7 +62,7 @@ const createRouteDef = createRoute({
       content: { "application/json": { schema: PresignedUploadSchema } },
     },
     ...commonErrors,
-    409: problemResponse("The tenant stores as many files as allowed (`file_quota_exceeded`)."),
+    ...fileQuotaErrors,
     422: problemResponse("The declared size is above the limit (`upload_too_large`)."),
     ...notConfigured,
   },

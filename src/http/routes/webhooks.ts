@@ -32,7 +32,7 @@ import {
   listEndpoints,
   rotateSecret,
 } from "../../storage/webhook-endpoints-repo";
-import { assertWebhookEndpointQuota } from "../../tenancy/quotas";
+import { assertWithinQuota } from "../../tenancy/quotas";
 import { checkDestination } from "../../webhooks/destination";
 import type { WebhookMessage } from "../../webhooks/messages";
 import { generateWebhookSecret } from "../../webhooks/signing";
@@ -74,7 +74,7 @@ webhooks.openapi(
   }),
   async (c) => {
     const body = c.req.valid("json");
-    await assertWebhookEndpointQuota(c.env, c.get("tenant"));
+    await assertWithinQuota(c.env, c.get("tenant"), "webhookEndpoints");
     const refused = await checkDestination(body.url, getConfig(c.env));
     if (refused) throw new ApiError("invalid_destination", `this URL cannot receive webhooks: ${refused}`);
     const endpoint = {

@@ -152,7 +152,7 @@ class Session implements PdfRenderSession {
       return work();
     } catch (error) {
       if (isWasmTrap(error)) this.open = false;
-      throw trapAsCorrupt(error, `page ${index + 1}`);
+      throw trapAsCorrupt(error, `rendering page ${index + 1}`);
     }
   }
 }
@@ -169,20 +169,18 @@ function copyPixels(buffer: number, stride: number, width: number, height: numbe
   return rgba;
 }
 
-function guarded<T>(work: () => T, where: string): T {
+function guarded<T>(work: () => T, doing: string): T {
   try {
     return work();
   } catch (error) {
-    throw trapAsCorrupt(error, where);
+    throw trapAsCorrupt(error, doing);
   }
 }
 
-function trapAsCorrupt(error: unknown, where: string): unknown {
+/** A trap becomes `corrupt_file` (the same input would trap again); `doing` says what PDFium was at. */
+function trapAsCorrupt(error: unknown, doing: string): unknown {
   if (!isWasmTrap(error)) return error;
   // The instance may be corrupt after a trap: the next document gets a fresh one.
   discardPdfium();
-  return new StageError(
-    "corrupt_file",
-    `PDFium failed while ${where.startsWith("page") ? "rendering " : ""}${where}`,
-  );
+  return new StageError("corrupt_file", `PDFium failed while ${doing}`);
 }
