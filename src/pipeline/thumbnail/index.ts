@@ -52,7 +52,7 @@ async function thumbnailOfImage(input: StageInput): Promise<StageOutcome> {
     throw new StageError("unsupported_type", `no image format was recognised in ${input.sniffed.mime}`);
   const header = preflight(input.bytes, format);
   const sizes = thumbnailSizes(input.options.thumbnail);
-  const decoded = decodeSource(
+  const decoded = await decodeSource(
     input.bytes,
     header,
     input.limits,
