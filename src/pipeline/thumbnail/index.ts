@@ -59,7 +59,14 @@ async function thumbnailOfImage(input: StageInput): Promise<StageOutcome> {
     sizes[0] ?? 256,
     input.options.thumbnail.fit,
   );
-  const thumbnails = await render(input, decoded.source, decoded, header.orientation, header.hasAlpha);
+  const thumbnails = await render(
+    input,
+    decoded.source,
+    decoded,
+    header.orientation,
+    header.hasAlpha,
+    header,
+  );
   return {
     status: "completed",
     result: {
@@ -109,9 +116,10 @@ async function render(
   decoded: { width: number; height: number },
   orientation: number,
   hasAlpha: boolean,
+  original: { width: number; height: number } = decoded,
 ): Promise<JsonObject[]> {
   const options = input.options.thumbnail;
-  const plan = planThumbnails(decoded, orientation, thumbnailSizes(options), options.fit);
+  const plan = planThumbnails(decoded, orientation, thumbnailSizes(options), options.fit, original);
   const rendered = renderThumbnails({
     source,
     plan,

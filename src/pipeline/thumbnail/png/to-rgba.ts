@@ -26,6 +26,21 @@ export function rowConverter(png: PngImage): RowConverter {
       ? (v: number) => v
       : (v: number) => Math.round((v * 255) / ((1 << depth) - 1));
 
+  // The common photo layouts, without per-sample calls (they are most of a large PNG's decode time).
+  if (depth === 8 && colourType === 6)
+    return (line, pixels, out) => {
+      out.set(line.subarray(1, 1 + pixels * 4));
+    };
+  if (depth === 8 && colourType === 2 && !trns) {
+    return (line, pixels, out) => {
+      for (let x = 0, i = 1, o = 0; x < pixels; x++, i += 3, o += 4) {
+        out[o] = line[i] as number;
+        out[o + 1] = line[i + 1] as number;
+        out[o + 2] = line[i + 2] as number;
+        out[o + 3] = 255;
+      }
+    };
+  }
   if (colourType === 3) {
     const palette = png.palette ?? new Uint8Array(0);
     return (line, pixels, out) => {

@@ -75,15 +75,16 @@ export class AreaReducer {
     const sums = this.sums;
     const base = this.sequential ? 0 : cellRow * this.width * 4;
     const cellOfColumn = this.cellOfColumn;
+    // Hot loop (every pixel of the image): indexes are in range by construction.
     for (let i = 0, x = x0; i < count; i++, x += step) {
       const p = i * 4;
-      const alpha = rgba[p + 3] ?? 0;
+      const alpha = rgba[p + 3] as number;
       if (alpha === 0) continue;
-      const s = base + (cellOfColumn[x] ?? 0) * 4;
-      sums[s] = (sums[s] ?? 0) + (rgba[p] ?? 0) * alpha;
-      sums[s + 1] = (sums[s + 1] ?? 0) + (rgba[p + 1] ?? 0) * alpha;
-      sums[s + 2] = (sums[s + 2] ?? 0) + (rgba[p + 2] ?? 0) * alpha;
-      sums[s + 3] = (sums[s + 3] ?? 0) + alpha;
+      const s = base + (cellOfColumn[x] as number) * 4;
+      sums[s] = (sums[s] as number) + (rgba[p] as number) * alpha;
+      sums[s + 1] = (sums[s + 1] as number) + (rgba[p + 1] as number) * alpha;
+      sums[s + 2] = (sums[s + 2] as number) + (rgba[p + 2] as number) * alpha;
+      sums[s + 3] = (sums[s + 3] as number) + alpha;
     }
   }
 
