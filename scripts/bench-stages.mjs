@@ -202,3 +202,6 @@ for (const [i, megapixels] of SYNTHETIC_MEGAPIXELS.entries()) {
   const cells = memory.flatMap((m) => [fmt(m.rows[i]?.wasmMiB, 1), fmt(m.rows[i]?.ms)]);
   console.log([String(megapixels), ...cells].map((c) => c.padStart(9)).join(" "));
 }
+
+import { report as reportPhotos } from "./bench-stages/photos.mjs";
+reportPhotos(output, corpusDir);
