@@ -1,6 +1,7 @@
 import { PhotonImage } from "@cf-wasm/photon/workerd";
 import { describe, expect, it } from "vitest";
 import { thumbnailStage } from "../../src/pipeline/thumbnail";
+import { decodeGifReduced } from "../../src/pipeline/thumbnail/gif/decode-reduced";
 import { photonMemoryBytes } from "../../src/pipeline/thumbnail/photon";
 import { webpMemoryBytes } from "../../src/pipeline/thumbnail/webp/scaled-decode";
 import { StageError, type StageErrorCode } from "../../src/pipeline/stage";
@@ -116,6 +117,32 @@ describe("thumbnails of large photos", () => {
       );
       for (const m of mad) expect(m).toBeLessThan(3);
     }
+  });
+
+  it("the first frame of a GIF, by LZW row by row, agrees with photon's full decode (forced by a low limit)", async () => {
+    const bytes = await fixture("image/sharp_rotating-squares_anim.gif");
+    const options = { options: { thumbnail: { size: 32, format: "png" as const } } };
+    const full = await thumbnail(bytes, options);
+    const reduced = await thumbnail(bytes, { ...options, limits: { maxImagePixels: 3_000 } });
+    expect(full.source).toMatchObject({ width: 80, height: 80, decode: "full" });
+    expect(reduced.source).toMatchObject({ width: 80, height: 80, decode: "gif-rows" });
+    expect(reduced.thumb).toMatchObject({ width: 32, height: 32 });
+    // At full size (one pixel per cell) the decode is photon's, pixel for pixel.
+    const exact = decodeGifReduced(bytes, { width: 80, height: 80 });
+    const photon = PhotonImage.new_from_byteslice(bytes);
+    const expected = photon.get_raw_pixels();
+    photon.free();
+    expect(meanDifference(exact.rgba, expected)).toEqual([0, 0, 0]);
+    const mad = meanDifference(reduced.pixels.rgba, full.pixels.rgba);
+    console.log(
+      `GIF first frame: gif-rows vs full decode, mean abs difference ${mad.map((m) => m.toFixed(2)).join("/")}`,
+    );
+    for (const m of mad) expect(m).toBeLessThan(3);
+    // Cut inside the image data: corrupt_file.
+    await expectStageError(bytes.slice(0, 400), "corrupt_file", {
+      limits: { maxImagePixels: 3_000 },
+      ...options,
+    });
   });
 
   it("refuses a lossless WebP whose whole-image decode would not fit, before decoding", async () => {

@@ -4,8 +4,9 @@
  * size, as libvips' and browsers' "shrink on load" do, so memory no longer depends on the image's size:
  * a JPEG at 1/8 scale from its DC coefficients (jpeg/dc-decode.ts) when that is at least as large as the
  * biggest thumbnail, a PNG row by row into an area-filter grid (png/decode-reduced.ts), a still WebP by
- * libwebp's scaled decoding (webp/scaled-decode.ts). Anything else above the limit (GIF, animated WebP,
- * a JPEG thumbnail bigger than its 1/8 scale) is refused with `image_too_large`, naming the limit; so is
+ * libwebp's scaled decoding (webp/scaled-decode.ts), the first frame of a GIF by LZW row by row
+ * (gif/decode-reduced.ts). Anything else above the limit (animated WebP, a JPEG thumbnail bigger than its
+ * 1/8 scale) is refused with `image_too_large`, naming the limit; so is
  * any image over `MAX_REDUCED_PIXELS` (decode time grows with pixels: a pixel bomb stops here).
  */
 import type { Fit } from "./plan";
@@ -13,6 +14,7 @@ import type { ImageHeader } from "../extract/image-header";
 import { StageError, type ProcessingLimits } from "../stage";
 import type { ImageSource } from "./photon";
 import { decodeJpegEighth } from "./jpeg/dc-decode";
+import { decodeGifReduced } from "./gif/decode-reduced";
 import { readPngChunks } from "./png/chunks";
 import { decodePngReduced } from "./png/decode-reduced";
 import { reducedSize } from "./reduce/target";
@@ -23,7 +25,7 @@ export const MAX_REDUCED_PIXELS = 16384 * 16384;
 /** Whole-image planes libwebp may hold while decoding (lossless: 4 bytes per pixel; alpha: 1). */
 export const WEBP_DECODE_BUDGET_BYTES = 72 * 2 ** 20;
 
-export type DecodeRoute = "full" | "dct-1/8" | "png-rows" | "webp-scaled";
+export type DecodeRoute = "full" | "dct-1/8" | "png-rows" | "webp-scaled" | "gif-rows";
 
 export interface DecodedSource {
   source: ImageSource;
@@ -66,6 +68,11 @@ export async function decodeSource(
     if (!target) throw refuse(noTarget);
     const reduced = await decodePngReduced(readPngChunks(bytes), target);
     return pixelsOf(reduced, "png-rows", reduced.bytesHeld);
+  }
+  if (header.format === "gif") {
+    if (!target) throw refuse(noTarget);
+    const reduced = decodeGifReduced(bytes, target);
+    return pixelsOf(reduced, "gif-rows", reduced.rgba.byteLength);
   }
   if (header.format === "webp") {
     const reduced = decodeWebpScaled(bytes, (features) => webpTarget(features, target, refuse, noTarget));
