@@ -145,6 +145,24 @@ describe("thumbnails of large photos", () => {
     });
   });
 
+  it("a lossless WebP (made by photon's encoder) by libwebp's scaled decoding agrees with the full decode", async () => {
+    const source = PhotonImage.new_from_byteslice(
+      await fixture("image/sharp_alpha-premultiply-1024x768-paper_rgba.png"),
+    );
+    const lossless = source.get_bytes_webp();
+    source.free();
+    expect(String.fromCharCode(...lossless.subarray(12, 16))).toBe("VP8L");
+    const options = { options: { thumbnail: { size: 128, format: "png" as const } } };
+    const full = await thumbnail(lossless, options);
+    const reduced = await thumbnail(lossless, { ...options, limits: { maxImagePixels: 20_000 } });
+    expect(reduced.source).toMatchObject({ width: 1024, height: 768, decode: "webp-scaled" });
+    const mad = meanDifference(reduced.pixels.rgba, full.pixels.rgba);
+    console.log(
+      `lossless WebP: webp-scaled vs full decode, mean abs difference ${mad.map((m) => m.toFixed(2)).join("/")}`,
+    );
+    for (const m of mad) expect(m).toBeLessThan(3);
+  });
+
   it("refuses a lossless WebP whose whole-image decode would not fit, before decoding", async () => {
     // A VP8L header for 9000x9000 (lossless is decoded whole inside libwebp: 4 bytes per pixel = 309 MiB).
     const bits = (9000 - 1) | ((9000 - 1) << 14);
