@@ -12,6 +12,7 @@ import { SYNTHETIC_MEGAPIXELS, writeSyntheticPhotos } from "./bench-stages.synth
 import { report as reportGuards } from "./bench-stages/guards.mjs";
 import { fmt, timeCommand, which } from "./bench-stages/native-tools.mjs";
 import { report as reportPdf } from "./bench-stages/pdf.mjs";
+import { report as reportPhotos } from "./bench-stages/photos.mjs";
 
 /**
  * @typedef {object} Row
@@ -177,3 +178,4 @@ for (const [i, megapixels] of SYNTHETIC_MEGAPIXELS.entries()) {
 
 reportPdf(output, corpusDir);
 reportGuards(output, corpusDir);
+reportPhotos(output, corpusDir);

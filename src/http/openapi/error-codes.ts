@@ -13,7 +13,8 @@ const STAGE_ERROR_MEANINGS: Record<StageErrorCode, string> = {
   corrupt_file: "the file is damaged or not what its type says",
   pdf_encrypted: "the PDF needs a password",
   too_many_pages: "the PDF has more pages than MAX_PDF_PAGES",
-  image_too_large: "the image has more pixels than MAX_IMAGE_PIXELS",
+  image_too_large:
+    "the image cannot be decoded within a Worker's memory: over 268 MP, or over MAX_IMAGE_PIXELS where no reduced decode applies",
   file_too_large: "the file is larger than MAX_PROCESS_BYTES",
   source_missing: "the file's bytes are gone (deleted while the job ran)",
   unsupported_encoding: "the text's encoding could not be determined",

@@ -10,6 +10,7 @@
  */
 import type { ImageFormat } from "../sniff";
 import { StageError } from "../stage";
+import { tiffOrientation } from "./exif-orientation";
 
 export interface ImageHeader {
   format: ImageFormat;
@@ -19,7 +20,7 @@ export interface ImageHeader {
   height: number;
   /** Whether the pixels may be partly transparent (alpha channel or transparency chunk). */
   hasAlpha: boolean;
-  /** EXIF orientation 1-8 (1 = upright); only JPEG carries it here. */
+  /** EXIF orientation 1-8 (1 = upright): JPEG APP1, PNG eXIf or WebP EXIF chunk. */
   orientation: number;
   /** JPEG only: the start-of-frame marker, 0xC0-0xCF (0xC9-0xCB are arithmetic-coded). */
   jpegSof?: number;
@@ -151,19 +152,24 @@ function readPng(r: Reader): ImageHeader {
   if (r.ascii(12, 4) !== "IHDR") corrupt("png", "does not start with an IHDR chunk");
   const colourType = r.u8(25);
   // Colour types 4 and 6 carry alpha; others may get transparency from a tRNS chunk before IDAT.
-  const hasAlpha = colourType === 4 || colourType === 6 || hasPngChunkBeforeData(r, "tRNS");
-  return { format: "png", width: r.u32be(16), height: r.u32be(20), hasAlpha, orientation: 1 };
+  const hasAlpha = colourType === 4 || colourType === 6 || pngChunk(r, "tRNS", true) !== undefined;
+  // eXIf may come before or after the image data (PNG 1.6 extensions); the first one counts.
+  const exif = pngChunk(r, "eXIf", false);
+  const orientation = (exif && tiffOrientation(exif)) ?? 1;
+  return { format: "png", width: r.u32be(16), height: r.u32be(20), hasAlpha, orientation };
 }
 
-function hasPngChunkBeforeData(r: Reader, type: string): boolean {
+/** The data of the first chunk of `type` (before the image data only, when `beforeData`). */
+function pngChunk(r: Reader, type: string, beforeData: boolean): Uint8Array | undefined {
   let at = 8;
   while (at + 8 <= r.length) {
     const chunk = r.ascii(at + 4, 4);
-    if (chunk === type) return true;
-    if (chunk === "IDAT" || chunk === "IEND") return false;
-    at += 12 + r.u32be(at);
+    const length = r.u32be(at);
+    if (chunk === type) return r.bytes.subarray(at + 8, at + 8 + length);
+    if ((beforeData && chunk === "IDAT") || chunk === "IEND") return undefined;
+    at += 12 + length;
   }
-  return false;
+  return undefined;
 }
 
 function readGif(r: Reader): ImageHeader {
@@ -198,15 +204,27 @@ function readWebp(r: Reader): ImageHeader {
   }
   if (chunk === "VP8X") {
     const flags = r.u8(20);
+    const exif = (flags & 0x08) !== 0 ? riffChunk(r, "EXIF") : undefined;
     return {
       format: "webp",
       width: r.u24le(24) + 1,
       height: r.u24le(27) + 1,
       hasAlpha: (flags & 0x10) !== 0,
-      orientation: 1,
+      orientation: (exif && tiffOrientation(exif)) ?? 1,
     };
   }
   return corrupt("webp", `starts with an unknown chunk '${chunk}'`);
+}
+
+/** The data of the first chunk of `type` in a WebP's RIFF container (chunks are padded to even sizes). */
+function riffChunk(r: Reader, type: string): Uint8Array | undefined {
+  let at = 12;
+  while (at + 8 <= r.length) {
+    const length = r.u32le(at + 4);
+    if (r.ascii(at, 4) === type) return r.bytes.subarray(at + 8, at + 8 + length);
+    at += 8 + length + (length & 1);
+  }
+  return undefined;
 }
 
 function readJpeg(r: Reader): ImageHeader {
@@ -263,25 +281,7 @@ function isExif(app1: Uint8Array): boolean {
   return app1.byteLength >= 14 && String.fromCharCode(...app1.subarray(0, 4)) === "Exif";
 }
 
-/** The Orientation tag (0x0112) of an APP1 "Exif" segment's first IFD, when it is there and valid. */
+/** The Orientation tag of an APP1 "Exif" segment, when it is there and valid. */
 function exifOrientation(app1: Uint8Array): number | undefined {
-  const tiff = 6; // "Exif\0\0"
-  if (app1.byteLength < tiff + 8 || String.fromCharCode(...app1.subarray(0, 4)) !== "Exif") return undefined;
-  const view = new DataView(app1.buffer, app1.byteOffset, app1.byteLength);
-  const order = view.getUint16(tiff);
-  if (order !== 0x4949 && order !== 0x4d4d) return undefined;
-  const little = order === 0x4949;
-  try {
-    const ifd = tiff + view.getUint32(tiff + 4, little);
-    const entries = view.getUint16(ifd, little);
-    for (let i = 0; i < entries; i++) {
-      const entry = ifd + 2 + i * 12;
-      if (view.getUint16(entry, little) !== 0x0112) continue;
-      const value = view.getUint16(entry + 8, little);
-      return value >= 1 && value <= 8 ? value : undefined;
-    }
-  } catch {
-    // A RangeError from a truncated or lying EXIF block: it only costs us the orientation.
-  }
-  return undefined;
+  return isExif(app1) ? tiffOrientation(app1) : undefined;
 }

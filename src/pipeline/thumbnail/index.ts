@@ -53,14 +53,21 @@ async function thumbnailOfImage(input: StageInput): Promise<StageOutcome> {
     throw new StageError("unsupported_type", `no image format was recognised in ${input.sniffed.mime}`);
   const header = preflight(input.bytes, format);
   const sizes = thumbnailSizes(input.options.thumbnail);
-  const decoded = decodeSource(
+  const decoded = await decodeSource(
     input.bytes,
     header,
     input.limits,
     sizes[0] ?? 256,
     input.options.thumbnail.fit,
   );
-  const thumbnails = await render(input, decoded.source, decoded, header.orientation, header.hasAlpha);
+  const thumbnails = await render(
+    input,
+    decoded.source,
+    decoded,
+    header.orientation,
+    header.hasAlpha,
+    header,
+  );
   return {
     status: "completed",
     result: {
@@ -108,9 +115,10 @@ async function render(
   decoded: { width: number; height: number },
   orientation: number,
   hasAlpha: boolean,
+  original: { width: number; height: number } = decoded,
 ): Promise<JsonObject[]> {
   const options = input.options.thumbnail;
-  const plan = planThumbnails(decoded, orientation, thumbnailSizes(options), options.fit);
+  const plan = planThumbnails(decoded, orientation, thumbnailSizes(options), options.fit, original);
   const rendered = renderThumbnails({
     source,
     plan,

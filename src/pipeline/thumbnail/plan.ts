@@ -33,10 +33,21 @@ export function upright(size: Size, orientation: number): Size {
   return swapsAxes(orientation) ? { width: size.height, height: size.width } : size;
 }
 
-/** `sizes` must be sorted largest first. */
-export function planThumbnails(decoded: Size, orientation: number, sizes: number[], fit: Fit): ThumbnailPlan {
+/**
+ * `sizes` must be sorted largest first. `original` is the image's own size when it was decoded at a
+ * reduced size: the thumbnails' sizes come from it, so that rounding in the reduction cannot change
+ * their aspect ratio.
+ */
+export function planThumbnails(
+  decoded: Size,
+  orientation: number,
+  sizes: number[],
+  fit: Fit,
+  original: Size = decoded,
+): ThumbnailPlan {
   const largest = sizes[0] ?? 256;
   const up = upright(decoded, orientation);
+  const originalUp = upright(original, orientation);
   // The working image keeps twice the largest thumbnail's resolution along the side that decides it.
   const deciding = fit === "inside" ? Math.max(up.width, up.height) : Math.min(up.width, up.height);
   const factor = (2 * largest) / deciding;
@@ -45,10 +56,13 @@ export function planThumbnails(decoded: Size, orientation: number, sizes: number
   const crop = fit === "cover" ? centredSquare(workingUpright) : { x: 0, y: 0, ...workingUpright };
   const outputs = sizes.map((size) => {
     if (fit === "cover") {
-      const side = Math.min(size, Math.min(up.width, up.height));
+      const side = Math.min(size, Math.min(originalUp.width, originalUp.height));
       return { size, width: side, height: side };
     }
-    return { size, ...scaleSize(up, Math.min(1, size / Math.max(up.width, up.height))) };
+    return {
+      size,
+      ...scaleSize(originalUp, Math.min(1, size / Math.max(originalUp.width, originalUp.height))),
+    };
   });
   return { working: upright(workingUpright, orientation), reduced, crop, outputs };
 }
