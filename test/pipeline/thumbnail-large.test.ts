@@ -4,9 +4,9 @@ import { thumbnailStage } from "../../src/pipeline/thumbnail";
 import { decodeGifReduced } from "../../src/pipeline/thumbnail/gif/decode-reduced";
 import { photonMemoryBytes } from "../../src/pipeline/thumbnail/photon";
 import { webpMemoryBytes } from "../../src/pipeline/thumbnail/webp/scaled-decode";
-import { StageError, type StageErrorCode } from "../../src/pipeline/stage";
 import { fixture } from "../helpers/fixtures";
 import { MemoryOutputs, stageInput, type InputOverrides } from "../helpers/memory-outputs";
+import { decode, expectThumbnailError } from "../helpers/thumbnails";
 
 const MiB = 2 ** 20;
 
@@ -20,15 +20,6 @@ async function thumbnail(bytes: Uint8Array, overrides: InputOverrides = {}) {
   if (!thumb) throw new Error("no thumbnail");
   const body = outputs.get(decodeURIComponent(thumb.url.split("/").pop() ?? "")).body;
   return { source: outcome.result["source"], thumb, pixels: decode(body), ms };
-}
-
-function decode(bytes: Uint8Array): { width: number; height: number; rgba: Uint8Array } {
-  const image = PhotonImage.new_from_byteslice(bytes);
-  try {
-    return { width: image.get_width(), height: image.get_height(), rgba: image.get_raw_pixels() };
-  } finally {
-    image.free();
-  }
 }
 
 /**
@@ -45,18 +36,6 @@ function meanDifference(a: Uint8Array, b: Uint8Array): number[] {
     for (let c = 0; c < 3; c++) sums[c] = (sums[c] ?? 0) + Math.abs(overWhite(a, i, c) - overWhite(b, i, c));
   }
   return sums.map((s) => s / (a.length / 4));
-}
-
-async function expectStageError(bytes: Uint8Array, code: StageErrorCode, overrides: InputOverrides = {}) {
-  const error: unknown = await thumbnailStage
-    .run(stageInput(bytes, new MemoryOutputs("thumbnail"), overrides))
-    .then(
-      (outcome) => new Error(`expected a StageError, got ${JSON.stringify(outcome)}`),
-      (e: unknown) => e,
-    );
-  if (!(error instanceof StageError)) throw error;
-  expect(error.code).toBe(code);
-  return error;
 }
 
 const PNG_OPTIONS = { options: { thumbnail: { size: 256, format: "png" as const } } };
@@ -139,7 +118,7 @@ describe("thumbnails of large photos", () => {
     );
     for (const m of mad) expect(m).toBeLessThan(3);
     // Cut inside the image data: corrupt_file.
-    await expectStageError(bytes.slice(0, 400), "corrupt_file", {
+    await expectThumbnailError(bytes.slice(0, 400), "corrupt_file", {
       limits: { maxImagePixels: 3_000 },
       ...options,
     });
@@ -178,17 +157,17 @@ describe("thumbnails of large photos", () => {
     ];
     const payload = new Uint8Array([...ascii("WEBP"), ...ascii("VP8L"), ...u32le(vp8l.length), ...vp8l]);
     const webp = new Uint8Array([...ascii("RIFF"), ...u32le(payload.length), ...payload]);
-    const error = await expectStageError(webp, "image_too_large");
+    const error = await expectThumbnailError(webp, "image_too_large");
     expect(error.message).toMatch(/lossless needs 309 MiB to decode \(at most 72 MiB\)/);
   });
 
   it("fails cut or damaged large files with corrupt_file", async () => {
     const webp = await fixture("image/large/photo_16mp_orient6.webp");
-    await expectStageError(webp.slice(0, webp.byteLength >> 1), "corrupt_file");
+    await expectThumbnailError(webp.slice(0, webp.byteLength >> 1), "corrupt_file");
     // Damaged image data in the middle of the PNG, with its header and end intact.
     const png = (await fixture("image/large/photo_108mp_orient6.png")).slice();
     png.fill(0x55, png.byteLength >> 1, (png.byteLength >> 1) + 64);
-    await expectStageError(png, "corrupt_file");
+    await expectThumbnailError(png, "corrupt_file");
   });
 });
 

@@ -1,11 +1,10 @@
-import { PhotonImage } from "@cf-wasm/photon/workerd";
 import { describe, expect, it } from "vitest";
 import { thumbnailStage } from "../../src/pipeline/thumbnail";
 import { orient } from "../../src/pipeline/thumbnail/pixels";
 import { planThumbnails } from "../../src/pipeline/thumbnail/plan";
-import { StageError, type StageErrorCode } from "../../src/pipeline/stage";
 import { fixture, manifest, type ManifestEntry } from "../helpers/fixtures";
 import { MemoryOutputs, stageInput, type InputOverrides } from "../helpers/memory-outputs";
+import { decode, expectThumbnailError } from "../helpers/thumbnails";
 
 interface Thumb {
   width: number;
@@ -23,28 +22,6 @@ async function thumbnail(bytes: Uint8Array, overrides: InputOverrides = {}) {
   if (!thumb) throw new Error("no thumbnail in the result");
   const name = decodeURIComponent(thumb.url.split("/").pop() ?? "");
   return { result: outcome.result, thumb, name, output: outputs.get(name) };
-}
-
-async function expectStageError(bytes: Uint8Array, code: StageErrorCode, overrides: InputOverrides = {}) {
-  const error: unknown = await thumbnailStage
-    .run(stageInput(bytes, new MemoryOutputs("thumbnail"), overrides))
-    .then(
-      (outcome) => new Error(`expected a StageError, got ${JSON.stringify(outcome)}`),
-      (e: unknown) => e,
-    );
-  if (!(error instanceof StageError)) throw error;
-  expect(error.code).toBe(code);
-  return error;
-}
-
-/** Decodes an encoded thumbnail again (independently of the stage) and returns its size and pixels. */
-function decode(bytes: Uint8Array): { width: number; height: number; rgba: Uint8Array } {
-  const image = PhotonImage.new_from_byteslice(bytes);
-  try {
-    return { width: image.get_width(), height: image.get_height(), rgba: image.get_raw_pixels() };
-  } finally {
-    image.free();
-  }
 }
 
 const pixel = (d: { width: number; rgba: Uint8Array }, x: number, y: number) =>
@@ -152,25 +129,25 @@ describe("thumbnail: refusals", () => {
     // `special` is a manifest field the shared ManifestEntry type does not declare.
     const entry = (await manifest(path)) as ManifestEntry & { special?: string };
     expect(entry.special).toMatch(/SOF9/);
-    const error = await expectStageError(await fixture(path), "unsupported_type");
+    const error = await expectThumbnailError(await fixture(path), "unsupported_type");
     expect(error.message).toMatch(/arithmetic-coded/);
   });
 
   it("fails a truncated JPEG as corrupt_file", async () => {
-    const error = await expectStageError(await fixture("malformed/sharp_truncated.jpg"), "corrupt_file");
+    const error = await expectThumbnailError(await fixture("malformed/sharp_truncated.jpg"), "corrupt_file");
     expect(error.message).toMatch(/cut short/);
   });
 
   it("fails a truncated WebP as corrupt_file", async () => {
     const webp = await fixture("image/sharp_webp_gallery_4_lossy.webp");
-    await expectStageError(webp.slice(0, webp.byteLength / 2), "corrupt_file");
+    await expectThumbnailError(webp.slice(0, webp.byteLength / 2), "corrupt_file");
   });
 
   it("turns a decoder trap into corrupt_file and keeps working afterwards", async () => {
     // Damaged pixel data with an intact header and end: only the decoder can tell, and photon traps.
     const png = (await fixture("image/sharp_alpha-premultiply-1024x768-paper_rgba.png")).slice();
     png.fill(0x55, 100_000, 100_400);
-    const error = await expectStageError(png, "corrupt_file");
+    const error = await expectThumbnailError(png, "corrupt_file");
     expect(error.message).toMatch(/cannot be decoded.*unreachable/);
     const { thumb } = await thumbnail(await fixture("image/imagers_progressive_cat.jpg"));
     expect(thumb).toMatchObject({ width: 256, height: 192 });
@@ -178,7 +155,7 @@ describe("thumbnail: refusals", () => {
 
   it("refuses an image with more pixels than the limit, naming it", async () => {
     // A PNG above the limit is decoded row by row to a reduced size, which must still hold the thumbnail.
-    const png = await expectStageError(
+    const png = await expectThumbnailError(
       await fixture("image/sharp_alpha-premultiply-1024x768-paper_rgba.png"),
       "image_too_large",
       { limits: { maxImagePixels: 10_000 } },
@@ -187,7 +164,7 @@ describe("thumbnail: refusals", () => {
       /1024x768 \(786,432 pixels\); a 256 px thumbnail \(fit inside\) needs more than 10,000 pixels$/,
     );
     // A JPEG decodes at 1/8 when that is big enough (320x240 here): a 512 px thumbnail is not.
-    const jpeg = await expectStageError(
+    const jpeg = await expectThumbnailError(
       await fixture("image/mate-backgrounds_Wood_2560x1920.jpg"),
       "image_too_large",
       { limits: { maxImagePixels: 1_000_000 }, options: { thumbnail: { size: 512 } } },
@@ -205,8 +182,8 @@ describe("thumbnail: refusals", () => {
   });
 
   it("fails empty files and unknown content", async () => {
-    await expectStageError(await fixture("malformed/zero_bytes.jpg"), "empty_file");
-    await expectStageError(
+    await expectThumbnailError(await fixture("malformed/zero_bytes.jpg"), "empty_file");
+    await expectThumbnailError(
       Uint8Array.from({ length: 64 }, (_, i) => i),
       "unsupported_type",
     );
